@@ -1,0 +1,133 @@
+"""Every setting of the service, read once from the environment and validated at start.
+
+One object serves every entry point (CLI, the three functions, the gateway, the worker); tests build
+their own instance instead of mutating the environment. Each bound the service enforces (timeouts,
+sizes, counts) is a field here, so nothing is a hidden literal in the code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+QueueBackend = Literal["inline", "redis", "cloudtasks"]
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    # --- capture -----------------------------------------------------------------------------------
+    chromium_path: Path | None = Field(None, description="Chromium executable; else Playwright's, else system paths.")
+    allowed_private_hosts: CommaList = Field(
+        default_factory=list,
+        description="host:port pairs the browser and webhooks may reach although they are not public "
+        "(tests, local demos). Comma-separated.",
+    )
+    navigation_timeout_s: float = Field(15.0, gt=0, le=120, description="Budget for the first response of the page.")
+    load_budget_s: float = Field(6.0, gt=0, le=120, description="Budget for the page's load event after navigation.")
+    network_quiet_ms: int = Field(500, ge=0, le=10_000, description="Network-quiet window after load.")
+    network_quiet_budget_s: float = Field(2.0, ge=0, le=60, description="Longest wait for that quiet window.")
+    capture_timeout_s: float = Field(45.0, gt=0, le=600, description="Hard limit for capturing all devices of one page.")
+    full_page_max_height_px: int = Field(10_000, ge=900, le=50_000, description="Height cap of full-page screenshots.")
+    max_concurrent_pages: int = Field(4, ge=1, le=64, description="Pages open at once in this process's Chromium.")
+    max_document_bytes: int = Field(10_000_000, ge=10_000, description="Largest HTML document accepted.")
+    axe_enabled: bool = Field(True, description="Run axe-core accessibility checks.")
+
+    # --- analysis ----------------------------------------------------------------------------------
+    analysis_timeout_s: float = Field(150.0, gt=0, le=1800, description="Hard limit for one whole analysis.")
+
+    # --- Claude ------------------------------------------------------------------------------------
+    anthropic_api_key: SecretStr | None = None
+    anthropic_model: str = "claude-sonnet-5-5"
+    anthropic_base_url: str | None = None
+    llm_timeout_s: float = Field(60.0, gt=0, le=600, description="Overall budget for Claude in one analysis.")
+    llm_max_retries: int = Field(2, ge=0, le=10, description="SDK retries on 429/5xx/529.")
+    llm_max_output_tokens: int = Field(3000, ge=256, le=32_000)
+    llm_page_text_chars: int = Field(2500, ge=0, le=50_000, description="Page text budget sent to Claude.")
+    llm_image_long_edge_px: int = Field(1568, ge=200, le=1568)
+    llm_extra_slices: int = Field(2, ge=0, le=2, description="Page slices sent beyond the two fold screenshots.")
+
+    # --- store and queue ---------------------------------------------------------------------------
+    redis_url: str | None = Field(None, description="Redis URL; unset = embedded in-process store.")
+    key_prefix: str = "cro:"
+    result_ttl_s: int = Field(72 * 3600, ge=60)
+    cache_ttl_s: int = Field(24 * 3600, ge=0)
+    queue_backend: QueueBackend = "inline"
+    lease_s: float = Field(180.0, gt=0, description="How long one attempt owns a job; > analysis_timeout_s.")
+    max_attempts: int = Field(3, ge=1, le=20)
+    retry_backoff_s: float = Field(2.0, ge=0, description="First retry delay; doubles per attempt.")
+    retry_backoff_max_s: float = Field(60.0, ge=0)
+    worker_concurrency: int = Field(2, ge=1, le=64)
+    inline_concurrency: int = Field(2, ge=1, le=64)
+    analyze_url: str | None = Field(None, description="Public URL of the analyze function (Cloud Tasks target).")
+    cloud_tasks_project: str | None = None
+    cloud_tasks_location: str | None = None
+    cloud_tasks_queue: str | None = None
+    cloud_tasks_service_account: str | None = Field(None, description="Service account whose OIDC token Cloud Tasks sends.")
+    cloud_tasks_emulator_host: str | None = None
+    dispatch_deadline_s: int = Field(600, ge=15, le=1800)
+
+    # --- HTTP, auth, limits ------------------------------------------------------------------------
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    task_secret: SecretStr | None = None
+    task_oidc_audience: str | None = Field(None, description="Expected audience; defaults to analyze_url.")
+    task_oidc_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
+    allow_anonymous_tasks: bool = Field(False, description="Local development only.")
+    rate_limit_per_minute: int = Field(120, ge=0, description="Submits per API key per minute; 0 = off.")
+    max_body_bytes: int = Field(64 * 1024, ge=1024)
+    public_base_url: str | None = Field(None, description="Base of links in responses; else the request's.")
+
+    # --- webhooks ----------------------------------------------------------------------------------
+    webhook_secret: SecretStr | None = None
+    webhook_timeout_s: float = Field(10.0, gt=0, le=120)
+    webhook_max_attempts: int = Field(5, ge=1, le=20)
+    webhook_max_report_bytes: int = Field(512 * 1024, ge=0)
+
+    # --- operations --------------------------------------------------------------------------------
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("allowed_private_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Settings:
+        if self.lease_s <= self.analysis_timeout_s:
+            raise ValueError("LEASE_S must exceed ANALYSIS_TIMEOUT_S, or a running attempt could lose its lease")
+        if self.queue_backend == "redis" and not self.redis_url:
+            raise ValueError("QUEUE_BACKEND=redis needs REDIS_URL")
+        if self.queue_backend == "cloudtasks":
+            missing = [
+                name
+                for name in ("cloud_tasks_project", "cloud_tasks_location", "cloud_tasks_queue", "analyze_url")
+                if not getattr(self, name)
+            ]
+            if missing:
+                raise ValueError(f"QUEUE_BACKEND=cloudtasks needs {', '.join(m.upper() for m in missing)}")
+        return self
+
+    @property
+    def llm_configured(self) -> bool:
+        return self.anthropic_api_key is not None and bool(self.anthropic_api_key.get_secret_value())
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()

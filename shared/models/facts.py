@@ -1,0 +1,207 @@
+"""What capture measured on a page, per device: the only input of the rules and of Claude's grounding.
+
+Coordinates are CSS pixels from the top-left of the document (not of the viewport). Every element
+carries an `id` that is stable for the same DOM (`<kind>-<n>`, numbered in document order), so a
+finding can cite it and the report can draw it; the same page captured twice gives the same ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Device = Literal["desktop", "mobile"]
+DEVICES: tuple[Device, ...] = ("desktop", "mobile")
+
+
+class FactModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Box(FactModel):
+    x: float
+    y: float
+    w: float = Field(ge=0)
+    h: float = Field(ge=0)
+
+
+class Element(FactModel):
+    """Common to everything a finding can cite."""
+
+    id: str
+    box: Box
+    visible: bool = Field(description="Rendered with a non-zero box, not hidden, not transparent.")
+    above_fold: bool = Field(description="Visible and its top edge is inside the first viewport.")
+
+
+class Heading(Element):
+    level: int = Field(ge=1, le=6)
+    text: str
+    font_size_px: float | None = None
+
+
+class Cta(Element):
+    """Something that asks the visitor to act: a button, a button-styled link, a submit, an image link."""
+
+    kind: Literal["button", "link_button", "submit", "image_link"]
+    text: str = Field(description="Visible text, else aria-label, else the image's alt.")
+    href: str | None = None
+    dead_reason: Literal["empty_href", "hash_only", "javascript_href", "missing_anchor"] | None = None
+    in_nav: bool = Field(description="Inside <nav> or the page header's navigation.")
+    in_form: bool = False
+    fg_color: str | None = Field(None, description="Computed text colour, rgb()/rgba().")
+    bg_color: str | None = Field(None, description="Effective background (first opaque ancestor), or None if an image.")
+    contrast_ratio: float | None = Field(None, description="WCAG ratio of fg over bg, when both are known.")
+    font_size_px: float | None = None
+    font_weight: int | None = None
+
+
+class FormField(Element):
+    tag: Literal["input", "select", "textarea"]
+    type: str = Field(description="Input type attribute as given (lower case), 'select' or 'textarea'.")
+    name: str | None = None
+    label: str | None = Field(None, description="Accessible label: <label>, aria-label(ledby) or title. Never the placeholder.")
+    placeholder: str | None = None
+    required: bool = False
+    autocomplete: str | None = None
+
+
+class Form(Element):
+    fields: list[FormField] = Field(description="Fields a visitor fills in: no hidden, submit or button inputs.")
+    submit_text: str | None = None
+    in_modal: bool = Field(False, description="Inside a dialog/modal that is closed on load.")
+
+
+class Image(Element):
+    src: str
+    alt: str | None = Field(description="None when the alt attribute is absent; '' marks a decorative image.")
+    decorative: bool = Field(False, description="role=presentation/none or aria-hidden.")
+    natural_w: int = 0
+    natural_h: int = 0
+    loaded: bool = True
+
+
+TrustKind = Literal["testimonial", "rating", "review", "client_logos", "guarantee", "security_badge", "contact"]
+
+
+class TrustSignal(Element):
+    kind: TrustKind
+    text: str = Field(description="Short excerpt or the matched label, for evidence.")
+
+
+class Navigation(FactModel):
+    link_count: int = Field(description="Links inside the primary navigation.")
+    id: str | None = None
+
+
+class Meta(FactModel):
+    title: str | None = None
+    description: str | None = None
+    viewport: str | None = None
+    lang: str | None = None
+    canonical: str | None = None
+
+
+class TextStats(FactModel):
+    word_count: int
+    above_fold_word_count: int
+    text_chars: int = Field(description="Characters of visible text.")
+    small_text_chars: int = Field(description="Visible characters set below 12 CSS px (Lighthouse's legibility line).")
+    median_font_px: float | None = None
+    excerpt: str = Field("", description="Visible text in reading order, truncated; untrusted page content.")
+
+
+OverlayKind = Literal["cookie_banner", "modal", "chat", "newsletter", "other"]
+
+
+class Overlay(Element):
+    kind: OverlayKind
+    coverage: float = Field(ge=0, le=1, description="Share of the first viewport it covers.")
+    text: str = ""
+
+
+class Layout(FactModel):
+    viewport_w: int
+    viewport_h: int
+    document_w: int = Field(description="scrollWidth of the document, CSS px.")
+    document_h: int
+    horizontal_overflow_px: int = Field(
+        ge=0, description="Document width beyond the device width (not innerWidth: mobile widens its layout viewport)."
+    )
+
+
+class FailedRequest(FactModel):
+    url: str
+    resource_type: str
+    reason: str = Field(description="HTTP status (e.g. '404') or the network error text.")
+    blocked: bool = Field(False, description="Refused by the URL policy rather than failed by the network.")
+
+
+class Metrics(FactModel):
+    ttfb_ms: float | None = None
+    fcp_ms: float | None = None
+    lcp_ms: float | None = None
+    cls: float | None = None
+    tbt_ms: float | None = Field(None, description="Sum of long-task time beyond 50 ms after FCP.")
+    request_count: int = 0
+    transfer_bytes: int = 0
+    dom_nodes: int = 0
+    console_errors: list[str] = Field(default_factory=list)
+    failed_requests: list[FailedRequest] = Field(default_factory=list)
+
+
+class AxeViolation(FactModel):
+    rule: str = Field(description="axe-core rule id, e.g. 'color-contrast'.")
+    impact: Literal["minor", "moderate", "serious", "critical"] | None = None
+    help: str
+    help_url: str | None = None
+    node_count: int
+    element_ids: list[str] = Field(default_factory=list, description="Our ids of the nodes, where they map.")
+    selectors: list[str] = Field(default_factory=list, description="axe's target selectors, first few.")
+
+
+class DeviceFacts(FactModel):
+    device: Device
+    url: str = Field(description="Final URL after redirects.")
+    status_code: int | None = None
+    content_type: str | None = None
+    headings: list[Heading] = Field(default_factory=list)
+    ctas: list[Cta] = Field(default_factory=list)
+    forms: list[Form] = Field(default_factory=list)
+    images: list[Image] = Field(default_factory=list)
+    trust: list[TrustSignal] = Field(default_factory=list)
+    navigation: Navigation = Navigation(link_count=0)
+    meta: Meta = Meta()
+    text: TextStats
+    overlays: list[Overlay] = Field(default_factory=list)
+    layout: Layout
+    metrics: Metrics = Metrics()
+    a11y: list[AxeViolation] = Field(default_factory=list)
+    timed_out: list[str] = Field(
+        default_factory=list, description="Waits that hit their budget: 'load', 'network_quiet', 'axe', ..."
+    )
+    truncated: bool = Field(False, description="The full-page screenshot was cut at the height cap.")
+
+    def elements(self) -> Iterator[Element]:
+        """Every element a finding may cite on this device, form fields included."""
+        for group in (self.headings, self.ctas, self.forms, self.images, self.trust, self.overlays):
+            yield from group
+        for form in self.forms:
+            yield from form.fields
+
+    def element_ids(self) -> set[str]:
+        ids = {element.id for element in self.elements()}
+        if self.navigation.id:
+            ids.add(self.navigation.id)
+        return ids
+
+    def find_box(self, element_id: str) -> Box | None:
+        return next((element.box for element in self.elements() if element.id == element_id), None)
+
+
+class PageFacts(FactModel):
+    requested_url: str
+    final_url: str
+    devices: dict[Device, DeviceFacts]

@@ -1,0 +1,37 @@
+"""Fixtures every test area shares. Area fixtures live in tests/support/<area>.py, registered below."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.config import Settings
+from tests.support.servers import LoopbackServer
+
+pytest_plugins: list[str] = []
+
+TESTS_DIR = Path(__file__).parent
+CORPUS_DIR = TESTS_DIR / "corpus"
+FIXTURE_PAGES_DIR = TESTS_DIR / "pages"
+
+
+@pytest.fixture(scope="session")
+def corpus_server() -> Iterator[LoopbackServer]:
+    """The Start Bootstrap corpus (tests/corpus, facts in its README) served on loopback."""
+    with LoopbackServer(CORPUS_DIR) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pages_server() -> Iterator[LoopbackServer]:
+    """Fixture pages written for the tests (tests/pages), served on loopback."""
+    with LoopbackServer(FIXTURE_PAGES_DIR) as server:
+        yield server
+
+
+def make_settings(*allowed: LoopbackServer | str, **overrides: object) -> Settings:
+    """Settings that let the browser reach exactly these loopback servers, nothing else private."""
+    hosts = [item if isinstance(item, str) else item.host_port for item in allowed]
+    return Settings(allowed_private_hosts=hosts, **overrides)  # type: ignore[arg-type]
