@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     load_budget_s: float = Field(6.0, gt=0, le=120, description="Budget for the page's load event after navigation.")
     network_quiet_ms: int = Field(500, ge=0, le=10_000, description="Network-quiet window after load.")
     network_quiet_budget_s: float = Field(2.0, ge=0, le=60, description="Longest wait for that quiet window.")
-    capture_timeout_s: float = Field(45.0, gt=0, le=600, description="Hard limit for capturing all devices of one page.")
+    capture_timeout_s: float = Field(
+        45.0, gt=0, le=600, description="Hard limit for capturing all devices of one page."
+    )
     full_page_max_height_px: int = Field(10_000, ge=900, le=50_000, description="Height cap of full-page screenshots.")
     max_concurrent_pages: int = Field(4, ge=1, le=64, description="Pages open at once in this process's Chromium.")
     max_document_bytes: int = Field(10_000_000, ge=10_000, description="Largest HTML document accepted.")
@@ -69,7 +71,9 @@ class Settings(BaseSettings):
     cloud_tasks_project: str | None = None
     cloud_tasks_location: str | None = None
     cloud_tasks_queue: str | None = None
-    cloud_tasks_service_account: str | None = Field(None, description="Service account whose OIDC token Cloud Tasks sends.")
+    cloud_tasks_service_account: str | None = Field(
+        None, description="Service account whose OIDC token Cloud Tasks sends."
+    )
     cloud_tasks_emulator_host: str | None = None
     dispatch_deadline_s: int = Field(600, ge=15, le=1800)
 

@@ -62,7 +62,9 @@ class FormField(Element):
     tag: Literal["input", "select", "textarea"]
     type: str = Field(description="Input type attribute as given (lower case), 'select' or 'textarea'.")
     name: str | None = None
-    label: str | None = Field(None, description="Accessible label: <label>, aria-label(ledby) or title. Never the placeholder.")
+    label: str | None = Field(
+        None, description="Accessible label: <label>, aria-label(ledby) or title. Never the placeholder."
+    )
     placeholder: str | None = None
     required: bool = False
     autocomplete: str | None = None

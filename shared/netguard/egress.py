@@ -132,16 +132,12 @@ class EgressGuard:
             host, port = target
             decision = await decide(host, port, self._allowlist)
             if decision.refusal is not None:
-                state.refusals.append(
-                    Refusal(host, port, decision.refusal, tuple(str(a) for a in decision.addresses))
-                )
+                state.refusals.append(Refusal(host, port, decision.refusal, tuple(str(a) for a in decision.addresses)))
                 await _reply(writer, decision.refusal)
                 return
             upstream = await self._connect(decision.addresses, port)
             if upstream is None:
-                state.refusals.append(
-                    Refusal(host, port, "connect_failed", tuple(str(a) for a in decision.addresses))
-                )
+                state.refusals.append(Refusal(host, port, "connect_failed", tuple(str(a) for a in decision.addresses)))
                 await _reply(writer, "connect_failed")
                 return
             state.connections += 1
@@ -154,9 +150,7 @@ class EgressGuard:
             with contextlib.suppress(ConnectionError, OSError):
                 await writer.wait_closed()
 
-    async def _handshake(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> tuple[str, int] | None:
+    async def _handshake(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[str, int] | None:
         version, n_methods = await reader.readexactly(2)
         if version != _SOCKS_VERSION:
             return None
