@@ -1,0 +1,126 @@
+"""The HTTP contract: what callers send and what they get back (DESIGN.md section 4).
+
+Unknown fields are rejected so a typo in an n8n node fails loudly instead of being ignored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import to_json
+
+from shared.models.facts import DEVICES, Device
+from shared.models.report import Report
+
+JobStatus = Literal["queued", "running", "succeeded", "failed"]
+FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed"})
+
+MAX_URL_CHARS = 2048
+MAX_METADATA_CHARS = 8192
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnalysisRequest(ApiModel):
+    url: str = Field(
+        min_length=1,
+        max_length=MAX_URL_CHARS,
+        description="Page to analyse (http or https).",
+        examples=["https://example.com"],
+    )
+    devices: list[Device] = Field(default_factory=lambda: list(DEVICES), min_length=1, max_length=2)
+    llm: bool = Field(True, description="false = rules only, no Claude.")
+    force: bool = Field(False, description="Bypass the result cache.")
+    callback_url: str | None = Field(
+        None, max_length=MAX_URL_CHARS, description="Receives the finished job, signed per Standard Webhooks."
+    )
+    include_screenshots: bool = Field(False, description="Inline base64 screenshots in the result.")
+    metadata: dict[str, Any] | None = Field(None, description="Free JSON echoed back unchanged.")
+
+    @field_validator("devices")
+    @classmethod
+    def _unique_devices(cls, value: list[Device]) -> list[Device]:
+        if len(set(value)) != len(value):
+            raise ValueError("devices must not repeat")
+        return sorted(value, key=DEVICES.index)
+
+    @field_validator("metadata")
+    @classmethod
+    def _bounded_metadata(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and len(to_json(value)) > MAX_METADATA_CHARS:
+            raise ValueError(f"metadata must serialise to at most {MAX_METADATA_CHARS} characters")
+        return value
+
+
+class Progress(ApiModel):
+    stage: str
+    percent: int = Field(ge=0, le=100)
+
+
+class JobError(ApiModel):
+    code: str
+    message: str
+
+
+class Links(ApiModel):
+    self: str
+    report_html: str
+    report_pdf: str
+
+
+class Job(ApiModel):
+    """The job record as stored and as returned (the report is stored apart and joined on read)."""
+
+    id: str
+    status: JobStatus
+    url: str
+    request: AnalysisRequest
+    progress: Progress = Progress(stage="queued", percent=0)
+    attempts: int = 0
+    cached: bool = False
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: JobError | None = None
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+
+class JobView(ApiModel):
+    """`GET /v1/analyses/{id}` and the 200/202 of submit."""
+
+    id: str
+    status: JobStatus
+    url: str
+    progress: Progress
+    attempts: int
+    cached: bool
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: JobError | None
+    metadata: dict[str, Any] | None
+    links: Links
+    result: Report | None = None
+
+
+class ErrorDetail(ApiModel):
+    code: str = Field(description="snake_case, stable; see the README's error table.")
+    message: str
+    details: Any | None = None
+
+
+class ErrorBody(ApiModel):
+    error: ErrorDetail
+
+
+class TaskPayload(ApiModel):
+    """Body the queue delivers to `POST /v1/tasks/analyze`."""
+
+    job_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
