@@ -43,6 +43,11 @@ PERMANENT_CODES: frozenset[ErrorCode] = frozenset(
     }
 )
 
+# The caller asked for something we refuse or cannot parse: changing the request is the only fix.
+BAD_INPUT_CODES: frozenset[ErrorCode] = frozenset(
+    {ErrorCode.invalid_url, ErrorCode.unsupported_scheme, ErrorCode.credentials_in_url, ErrorCode.blocked_by_policy}
+)
+
 
 class AnalysisError(Exception):
     """A page could not be analysed; `code` says why and whether a retry can help."""

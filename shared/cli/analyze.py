@@ -1,0 +1,108 @@
+"""`cro-analyzer analyze URL`: one analysis in this process, no Redis, no queue, no cloud.
+
+Exit codes: 0 a report was produced, 2 bad input (the message says what is wrong), 3 the page could not
+be analysed (the message says why). Progress goes to stderr; the summary to stdout, or to stderr when
+`--json -` claims stdout for the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import get_args
+
+from pydantic import ValidationError
+from rich.console import Console
+
+from shared.cli.progress import StageProgress
+from shared.cli.summary import render_summary
+from shared.config import Settings, get_settings
+from shared.engine import AnalysisOptions, AnalysisOutcome, Engine
+from shared.errors import BAD_INPUT_CODES, AnalysisError
+from shared.models.facts import DEVICES, Device
+from shared.netguard.allowlist import Allowlist
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_ANALYSED = 0, 2, 3
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("analyze", help="analyse one page and print a summary", description=__doc__)
+    parser.add_argument("url", help="page to analyse (http or https)")
+    parser.add_argument("--devices", default=",".join(DEVICES), type=_devices, help="desktop,mobile (default both)")
+    parser.add_argument("--no-llm", action="store_true", help="rules only, no Claude")
+    parser.add_argument("--json", metavar="PATH", help="write the report as JSON ('-' = stdout)")
+    parser.add_argument("--screenshots", metavar="DIR", type=Path, help="write the screenshots as PNG files")
+    parser.add_argument(
+        "--allow-host",
+        metavar="HOST:PORT",
+        action="append",
+        default=[],
+        help="let the browser reach this non-public endpoint (repeatable; for local pages)",
+    )
+    parser.set_defaults(run=run)
+
+
+def _devices(text: str) -> tuple[Device, ...]:
+    chosen = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [name for name in chosen if name not in get_args(Device)]
+    if not chosen or unknown:
+        raise argparse.ArgumentTypeError(f"devices must be a comma-separated subset of {','.join(DEVICES)}")
+    return chosen  # type: ignore[return-value]
+
+
+def run(args: argparse.Namespace) -> int:
+    errors = Console(stderr=True)
+    try:
+        settings = _settings(args.allow_host)
+    except (ValidationError, ValueError) as exc:
+        errors.print(f"[bold red]error:[/] configuration: {exc}")
+        return EXIT_BAD_INPUT
+    options = AnalysisOptions(url=args.url, devices=args.devices, llm=not args.no_llm)
+    try:
+        outcome = asyncio.run(_analyze(settings, options, errors))
+    except AnalysisError as exc:
+        errors.print(f"[bold red]error[/] ({exc.code.value}): {exc.message}")
+        return EXIT_BAD_INPUT if exc.code in BAD_INPUT_CODES else EXIT_NOT_ANALYSED
+    except KeyboardInterrupt:
+        errors.print("interrupted")
+        return 130
+
+    written = _write_outputs(outcome, args)
+    summary_console = errors if args.json == "-" else Console()
+    render_summary(summary_console, outcome.report, written)
+    return EXIT_OK
+
+
+def _settings(allow_hosts: list[str]) -> Settings:
+    settings = get_settings()
+    if not allow_hosts:
+        return settings
+    Allowlist.parse(allow_hosts)  # a malformed --allow-host is bad input, said before any work starts
+    return settings.model_copy(update={"allowed_private_hosts": [*settings.allowed_private_hosts, *allow_hosts]})
+
+
+async def _analyze(settings: Settings, options: AnalysisOptions, console: Console) -> AnalysisOutcome:
+    async with Engine(settings) as engine:
+        with StageProgress(console, options.url) as progress:
+            return await engine.analyze(options, progress.update)
+
+
+def _write_outputs(outcome: AnalysisOutcome, args: argparse.Namespace) -> list[Path]:
+    written: list[Path] = []
+    report_json = outcome.report.model_dump_json(indent=2)
+    if args.json == "-":
+        sys.stdout.write(report_json + "\n")
+    elif args.json:
+        path = Path(args.json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(report_json, encoding="utf-8")
+        written.append(path)
+    if args.screenshots:
+        args.screenshots.mkdir(parents=True, exist_ok=True)
+        for image in outcome.screenshots:
+            path = args.screenshots / image.ref.name
+            path.write_bytes(image.png)
+            written.append(path)
+    return written

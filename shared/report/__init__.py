@@ -1,0 +1,1 @@
+"""The report: assembly of the JSON contract, and its HTML and PDF renderings."""
