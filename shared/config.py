@@ -86,12 +86,19 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(120, ge=0, description="Submits per API key per minute; 0 = off.")
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     public_base_url: str | None = Field(None, description="Base of links in responses; else the request's.")
+    body_read_timeout_s: float = Field(15.0, gt=0, le=300, description="Longest wait for a request body to arrive.")
+    task_oidc_certs_timeout_s: float = Field(10.0, gt=0, le=60, description="Fetch of Google's token certificates.")
+    task_oidc_certs_cache_s: float = Field(
+        3600.0, ge=0, le=86_400, description="How long fetched token certificates are reused; 0 = every time."
+    )
 
     # --- webhooks ----------------------------------------------------------------------------------
     webhook_secret: SecretStr | None = None
     webhook_timeout_s: float = Field(10.0, gt=0, le=120)
     webhook_max_attempts: int = Field(5, ge=1, le=20)
     webhook_max_report_bytes: int = Field(512 * 1024, ge=0)
+    webhook_retry_backoff_s: float = Field(1.0, ge=0, le=60, description="First webhook retry delay; doubles.")
+    webhook_retry_backoff_max_s: float = Field(30.0, ge=0, le=600)
 
     # --- operations --------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
