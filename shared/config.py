@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     max_concurrent_pages: int = Field(4, ge=1, le=64, description="Pages open at once in this process's Chromium.")
     max_document_bytes: int = Field(10_000_000, ge=10_000, description="Largest HTML document accepted.")
     axe_enabled: bool = Field(True, description="Run axe-core accessibility checks.")
+    dns_timeout_s: float = Field(
+        5.0, gt=0, le=60, description="Budget for resolving one host name (getaddrinfo can hang)."
+    )
+    egress_handshake_timeout_s: float = Field(
+        5.0, gt=0, le=60, description="A client of the egress proxy that sends no complete request by then is dropped."
+    )
+    egress_max_connections: int = Field(
+        64, ge=1, le=1024, description="Connections one egress session (a browser context, a webhook) may hold open."
+    )
 
     # --- analysis ----------------------------------------------------------------------------------
     analysis_timeout_s: float = Field(150.0, gt=0, le=1800, description="Hard limit for one whole analysis.")
