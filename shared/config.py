@@ -85,6 +85,22 @@ class Settings(BaseSettings):
     )
     cloud_tasks_emulator_host: str | None = None
     dispatch_deadline_s: int = Field(600, ge=15, le=1800)
+    redis_timeout_s: float = Field(5.0, gt=0, le=60, description="Connect and socket timeout of Redis calls.")
+    redis_max_connections: int = Field(64, ge=4, le=1024, description="Connection pool size per process.")
+    inflight_ttl_s: int = Field(
+        3600, ge=60, description="How long an unfinished job coalesces identical submits at most."
+    )
+    enqueue_timeout_s: float = Field(10.0, gt=0, le=60, description="Budget for handing one job to the queue.")
+    shutdown_grace_s: float = Field(
+        30.0, ge=0, le=600, description="On SIGTERM, how long running analyses may finish before their leases go."
+    )
+    worker_poll_s: float = Field(
+        1.0, gt=0, le=30, description="Longest blocking read of the worker; also how often due retries move."
+    )
+    worker_reclaim_interval_s: float = Field(
+        15.0, gt=0, le=600, description="How often the worker looks for deliveries a dead consumer left."
+    )
+    stream_max_len: int = Field(100_000, ge=100, description="Approximate cap of the Redis Streams queue length.")
 
     # --- HTTP, auth, limits ------------------------------------------------------------------------
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)

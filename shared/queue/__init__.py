@@ -1,0 +1,27 @@
+"""How a job gets from submit to an analysis: Cloud Tasks, Redis Streams, or asyncio tasks in-process."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from shared.config import Settings
+from shared.queue.base import Queue, QueueClosedError
+from shared.queue.delivery import Delivery, DeliveryHandler, DeliveryOutcome
+
+
+def build_queue(settings: Settings, redis: Redis, handler: DeliveryHandler) -> Queue:
+    """The backend `QUEUE_BACKEND` names; `handler` runs deliveries for the in-process one."""
+    if settings.queue_backend == "inline":
+        from shared.queue.inline import InlineQueue
+
+        return InlineQueue(settings, handler)
+    if settings.queue_backend == "redis":
+        from shared.queue.redis_streams import RedisStreamQueue
+
+        return RedisStreamQueue(redis, settings)
+    from shared.queue.cloudtasks import CloudTasksQueue
+
+    return CloudTasksQueue(settings)
+
+
+__all__ = ["Delivery", "DeliveryHandler", "DeliveryOutcome", "Queue", "QueueClosedError", "build_queue"]

@@ -1,0 +1,46 @@
+"""The Redis Streams backend, producer side: one stream, one consumer group read by `cro-analyzer worker`.
+
+A message is `{job_id, attempt}`: `attempt` is the attempt number of its first delivery, so a retry
+re-added after its backoff continues the count, and a redelivery (XAUTOCLAIM) adds its delivery count.
+"""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from shared.config import Settings
+from shared.store.keys import Keys
+
+GROUP = "analyzers"
+
+
+class RedisStreamQueue:
+    name = "redis"
+
+    def __init__(self, redis: Redis, settings: Settings) -> None:
+        self._redis = redis
+        self._settings = settings
+        self.keys = Keys(settings.key_prefix)
+
+    async def enqueue(self, job_id: str) -> None:
+        await add_message(self._redis, self.keys, self._settings, job_id, attempt=1)
+
+    async def check(self) -> bool:
+        try:
+            return bool(await self._redis.ping())
+        except RedisError:
+            return False
+
+    async def close(self) -> None:
+        return None
+
+
+async def add_message(redis: Redis, keys: Keys, settings: Settings, job_id: str, *, attempt: int) -> None:
+    """XADD with the stream's TTL refreshed in the same transaction: every key expires, the queue too."""
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.xadd(
+            keys.stream, {"job_id": job_id, "attempt": str(attempt)}, maxlen=settings.stream_max_len, approximate=True
+        )
+        pipe.expire(keys.stream, settings.result_ttl_s)
+        await pipe.execute()

@@ -1,0 +1,494 @@
+"""The use cases every entry point calls: submit a job, process one delivery of it, read it back.
+
+The functions, the gateway, the worker and the CLI are adapters over these; nothing here knows HTTP.
+At-least-once delivery is assumed everywhere: a lease lets one attempt run, a final job is acknowledged
+without work, and submits are idempotent (Idempotency-Key, in-flight coalescing, result cache).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import logging
+import shutil
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from shared.config import Settings
+from shared.errors import AnalysisError, ErrorCode
+from shared.logs import job_context
+from shared.models.api import AnalysisRequest, Job, JobError, Progress
+from shared.models.report import Report
+from shared.netguard.allowlist import Allowlist
+from shared.queue import Delivery, DeliveryOutcome, Queue, build_queue
+from shared.store import JobStore, connect_redis
+from shared.store.fingerprints import body_digest, cache_fingerprint, request_digest
+from shared.store.jobs import IdempotencyRef
+
+if TYPE_CHECKING:
+    from shared.engine import AnalysisOptions, AnalysisOutcome, Engine, ProgressCallback
+
+log = logging.getLogger(__name__)
+
+AnalyzeFn = Callable[["AnalysisOptions", "ProgressCallback"], Awaitable["AnalysisOutcome"]]
+
+__all__ = [
+    "AnalyzeFn",
+    "Delivery",
+    "IdempotencyConflict",
+    "JobNotFinished",
+    "JobNotFound",
+    "Runtime",
+    "ServiceUnavailable",
+    "SubmitOutcome",
+    "get_job",
+    "get_report",
+    "get_screenshot",
+    "process_delivery",
+    "readiness",
+    "submit_job",
+]
+
+
+class ServiceUnavailable(Exception):  # noqa: N818 - the HTTP layer's name for 503
+    """The store or the queue cannot be reached; the caller may try again later."""
+
+
+class IdempotencyConflict(Exception):  # noqa: N818
+    """The Idempotency-Key was used before with another request body."""
+
+
+class JobNotFound(Exception):  # noqa: N818
+    """No such job: never existed, or expired."""
+
+
+class JobNotFinished(Exception):  # noqa: N818
+    """The job exists but has no report (yet, or because it failed)."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(f"job {job.id} is {job.status}")
+        self.job = job
+
+
+class LeaseLost(Exception):  # noqa: N818
+    """Another attempt took the job over; this one must stop writing."""
+
+
+class Runtime:
+    """What one process wires up from Settings: the store, the queue, and (lazily) the engine."""
+
+    def __init__(self, settings: Settings, redis: Redis, *, analyze: AnalyzeFn | None = None) -> None:
+        self.settings = settings
+        self.redis = redis
+        self.store = JobStore(redis, settings)
+        self.allowlist = Allowlist.parse(settings.allowed_private_hosts)
+        self.queue: Queue = build_queue(settings, redis, lambda delivery: process_delivery(self, delivery))
+        self._analyze_override = analyze
+        self._engine: Engine | None = None
+        self._engine_lock = asyncio.Lock()
+        self._background: set[asyncio.Task[None]] = set()
+
+    @classmethod
+    async def create(cls, settings: Settings, *, analyze: AnalyzeFn | None = None) -> Runtime:
+        """REDIS_URL unset -> the embedded store (one process); the engine starts on the first analysis."""
+        return cls(settings, connect_redis(settings), analyze=analyze)
+
+    async def analyze(self, options: AnalysisOptions, progress: ProgressCallback) -> AnalysisOutcome:
+        if self._analyze_override is not None:
+            return await self._analyze_override(options, progress)
+        async with self._engine_lock:
+            if self._engine is None:
+                from shared.engine import Engine  # Chromium and the analysis modules only where analyses run
+
+                self._engine = Engine(self.settings)
+        return await self._engine.analyze(options, progress)
+
+    def spawn(self, coro: Awaitable[None]) -> None:
+        """Runs work that must not delay the caller (a cached job's webhook) and that close() awaits."""
+
+        async def run() -> None:
+            await coro
+
+        task = asyncio.create_task(run())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def close(self) -> None:
+        """Stops taking work, lets running work finish or release its leases, then frees connections."""
+        await self.queue.close()
+        if self._background:
+            await asyncio.wait(set(self._background), timeout=self.settings.shutdown_grace_s)
+        if self._engine is not None:
+            await self._engine.close()
+        await self.redis.aclose()
+
+
+# --- submit -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    job: Job
+    created: bool  # a new job id (also for a cache hit); False = an existing job returned again
+    cached: bool
+
+
+async def submit_job(
+    rt: Runtime, request: AnalysisRequest, *, principal: str, idempotency_key: str | None
+) -> SubmitOutcome:
+    """Creates (or finds) the job for `request` and hands new ones to the queue.
+
+    Raises InputError (URL policy), IdempotencyConflict, ServiceUnavailable.
+    """
+    from shared.netguard.policy import check_target
+
+    url = await check_target(request.url, rt.allowlist)
+    if request.callback_url is not None:
+        await check_target(request.callback_url, rt.allowlist)
+    now = _now()
+    queued = Job(id=uuid.uuid4().hex, status="queued", url=url, request=request, created_at=now)
+    cached = queued.model_copy(
+        update={
+            "status": "succeeded",
+            "cached": True,
+            "progress": Progress(stage="done", percent=100),
+            "started_at": now,
+            "finished_at": now,
+        }
+    )
+    idempotency = (
+        IdempotencyRef(principal=principal, key=idempotency_key, body_digest=body_digest(request))
+        if idempotency_key
+        else None
+    )
+    try:
+        result = await rt.store.submit(
+            queued=queued,
+            cached=cached,
+            cache_fingerprint=cache_fingerprint(url, request.devices, request.llm),
+            use_cache=not request.force,
+            request_digest=request_digest(principal, request, url),
+            idempotency=idempotency,
+        )
+    except RedisError as exc:
+        raise ServiceUnavailable("the job store is unavailable") from exc
+    if result.kind == "conflict":
+        raise IdempotencyConflict("this Idempotency-Key was used with a different request body")
+    assert result.job is not None
+    job = result.job
+    with job_context(job.id):
+        if result.kind == "created":
+            await _enqueue(rt, job, idempotency)
+            log.info("job queued", extra={"url": job.url})
+        elif result.kind == "cached":
+            log.info("served from cache", extra={"url": job.url})
+            if job.request.callback_url:
+                rt.spawn(_notify(rt, job))
+        else:
+            log.info("existing job returned", extra={"reason": result.kind})
+    return SubmitOutcome(job=job, created=result.kind in ("created", "cached"), cached=job.cached)
+
+
+async def _enqueue(rt: Runtime, job: Job, idempotency: IdempotencyRef | None) -> None:
+    try:
+        await rt.queue.enqueue(job.id)
+    except Exception as exc:
+        # Nothing half-written: a job no queue holds would coalesce identical submits into a dead end.
+        log.warning("enqueue failed; job withdrawn", extra={"error": repr(exc)})
+        with contextlib.suppress(RedisError):
+            await rt.store.discard(job.id, idempotency)
+        raise ServiceUnavailable("the queue is unavailable") from exc
+
+
+# --- analyze ------------------------------------------------------------------------------------------
+
+
+async def process_delivery(rt: Runtime, delivery: Delivery) -> DeliveryOutcome:
+    """Runs one delivery of a job: "done" (acknowledge it) or "retry" (the queue should deliver it again).
+
+    A lease lets one attempt run at a time; a final job is acknowledged without work; a permanent
+    AnalysisError fails the job at once; a transient one is retried until the last allowed attempt,
+    which fails the job with its reason. A delivery past the last attempt fails an abandoned job with
+    `lease_expired` (the attempts before it stopped without a word, e.g. a killed worker).
+    """
+    with job_context(delivery.job_id):
+        try:
+            return await _process(rt, delivery)
+        except RedisError as exc:
+            log.warning("store unavailable during delivery", extra={"error": str(exc)})
+            return "retry"
+
+
+async def _process(rt: Runtime, delivery: Delivery) -> DeliveryOutcome:
+    store = rt.store
+    job = await store.get_job(delivery.job_id)
+    if job is None:
+        log.warning("delivery for an unknown or expired job")
+        return "done"
+    if job.is_final:
+        log.info("job already final; delivery acknowledged", extra={"status": job.status})
+        return "done"
+    token = await store.leases.acquire(job.id)
+    if token is None:
+        log.info("another attempt holds the lease", extra={"attempt": delivery.attempt})
+        return "retry"
+    attempt = max(delivery.attempt, job.attempts + 1)
+    if attempt > delivery.max_attempts:
+        abandoned = JobError(
+            code=ErrorCode.lease_expired,
+            message=f"the analysis stopped without finishing {job.attempts} time(s); no attempts left",
+        )
+        reason = abandoned if job.status == "running" or job.error is None else job.error
+        await _finish_failed(rt, job, token, reason)
+        return "done"
+    if job.status == "running":
+        log.warning("taking over a job whose attempt stopped", extra={"attempts": job.attempts})
+    running = job.model_copy(
+        update={
+            "status": "running",
+            "attempts": job.attempts + 1,
+            "started_at": job.started_at or _now(),
+            "progress": Progress(stage="starting", percent=0),
+        }
+    )
+    if not await store.update(running, token):
+        return "retry"
+    log.info("attempt started", extra={"attempt": running.attempts, "delivery": delivery.attempt})
+    try:
+        outcome = await _analyze_holding_lease(rt, running, token)
+    except LeaseLost:
+        log.warning("lease lost mid-attempt; another attempt took over")
+        return "retry"
+    except asyncio.CancelledError:
+        await asyncio.shield(_hand_back(rt, running, token))
+        raise
+    except AnalysisError as exc:
+        return await _after_failure(rt, running, token, exc.code, exc.message, exc.permanent, attempt, delivery)
+    except Exception as exc:
+        log.exception("analysis crashed")
+        message = f"unexpected error during the analysis ({type(exc).__name__})"
+        return await _after_failure(rt, running, token, ErrorCode.internal, message, False, attempt, delivery)
+    await _finish_succeeded(rt, running, token, outcome)
+    return "done"
+
+
+async def _analyze_holding_lease(rt: Runtime, job: Job, token: str) -> AnalysisOutcome:
+    """Runs the analysis while renewing the lease; stops it if the lease is lost."""
+    from shared.engine import AnalysisOptions
+
+    current = job
+
+    async def progress(stage: str, percent: int) -> None:
+        nonlocal current
+        current = current.model_copy(update={"progress": Progress(stage=stage, percent=percent)})
+        if not await rt.store.update(current, token):
+            raise LeaseLost(job.id)
+
+    options = AnalysisOptions(url=job.url, devices=tuple(job.request.devices), llm=job.request.llm)
+    task = asyncio.create_task(rt.analyze(options, progress))
+    renew_every = rt.settings.lease_s / 3
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=renew_every)
+            if done:
+                return task.result()
+            try:
+                renewed = await rt.store.leases.renew(job.id, token)
+            except RedisError as exc:
+                # The lease is still valid for a while; the next renewal may get through.
+                log.warning("lease renewal failed", extra={"error": str(exc)})
+                continue
+            if not renewed:
+                raise LeaseLost(job.id)
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
+async def _after_failure(
+    rt: Runtime,
+    job: Job,
+    token: str,
+    code: ErrorCode,
+    message: str,
+    permanent: bool,
+    attempt: int,
+    delivery: Delivery,
+) -> DeliveryOutcome:
+    error = JobError(code=code, message=message)
+    if permanent or attempt >= delivery.max_attempts:
+        log.info("attempt failed; job failed", extra={"code": code, "permanent": permanent, "attempt": attempt})
+        await _finish_failed(rt, job, token, error)
+        return "done"
+    log.info("attempt failed; will retry", extra={"code": code, "attempt": attempt})
+    retrying = job.model_copy(
+        update={"status": "queued", "error": error, "progress": Progress(stage="retrying", percent=0)}
+    )
+    if await rt.store.update(retrying, token):
+        await rt.store.leases.release(job.id, token)
+    return "retry"
+
+
+async def _hand_back(rt: Runtime, job: Job, token: str) -> None:
+    """Shutdown mid-attempt: the job goes back to queued and its lease is freed for the next delivery."""
+    log.info("attempt interrupted by shutdown; lease released")
+    with contextlib.suppress(RedisError):
+        interrupted = job.model_copy(update={"status": "queued", "progress": Progress(stage="interrupted", percent=0)})
+        if await rt.store.update(interrupted, token):
+            await rt.store.leases.release(job.id, token)
+
+
+async def _finish_succeeded(rt: Runtime, job: Job, token: str, outcome: AnalysisOutcome) -> None:
+    final = job.model_copy(
+        update={
+            "status": "succeeded",
+            "progress": Progress(stage="done", percent=100),
+            "finished_at": _now(),
+            "error": None,
+        }
+    )
+    screenshots = {shot.ref.name: shot.png for shot in outcome.screenshots}
+    if not await rt.store.succeed(final, token, outcome.report.model_dump_json(), screenshots):
+        log.warning("lease lost before the result was stored; another attempt owns the job")
+        return
+    log.info("job succeeded", extra={"attempts": final.attempts})
+    await _notify(rt, final)
+
+
+async def _finish_failed(rt: Runtime, job: Job, token: str, error: JobError) -> None:
+    final = job.model_copy(update={"status": "failed", "finished_at": _now(), "error": error})
+    if not await rt.store.fail(final, token):
+        log.warning("lease lost before the failure was stored; another attempt owns the job")
+        return
+    log.info("job failed", extra={"code": error.code, "attempts": final.attempts})
+    await _notify(rt, final)
+
+
+async def _notify(rt: Runtime, job: Job) -> None:
+    """Sends the job's webhook when it asked for one; a failed webhook never changes the job."""
+    if not job.request.callback_url:
+        return
+    if importlib.util.find_spec("shared.webhooks") is None:
+        log.error("callback_url given but the webhooks module is not installed")
+        return
+    from shared.webhooks import send_job_webhook
+
+    try:
+        await send_job_webhook(rt, job)
+    except Exception:
+        log.exception("webhook delivery failed")
+
+
+# --- read ---------------------------------------------------------------------------------------------
+
+
+async def get_job(rt: Runtime, job_id: str) -> Job | None:
+    """The job, or None when unknown or expired. Raises ServiceUnavailable.
+
+    A running job whose lease is gone with no attempts left is failed here (`lease_expired`): no queue
+    delivery will come for it, and it must not look running forever.
+    """
+    try:
+        snapshot = await rt.store.snapshot(job_id)
+        if snapshot is None:
+            return None
+        job = snapshot.job
+        if job.status == "running" and not snapshot.lease_held and job.attempts >= rt.settings.max_attempts:
+            return await _fail_abandoned(rt, job)
+        return job
+    except RedisError as exc:
+        raise ServiceUnavailable("the job store is unavailable") from exc
+
+
+async def _fail_abandoned(rt: Runtime, job: Job) -> Job:
+    token = await rt.store.leases.acquire(job.id)
+    if token is None:
+        return job
+    with job_context(job.id):
+        current = await rt.store.get_job(job.id)
+        if current is None or current.status != "running":
+            await rt.store.leases.release(job.id, token)
+            return current or job
+        error = JobError(
+            code=ErrorCode.lease_expired,
+            message=f"the analysis stopped without finishing {current.attempts} time(s); no attempts left",
+        )
+        await _finish_failed(rt, current, token, error)
+    return await rt.store.get_job(job.id) or job
+
+
+async def get_report(rt: Runtime, job_id: str) -> Report | None:
+    """The report of a succeeded job; None when it has expired although the job has not.
+
+    Raises JobNotFound, JobNotFinished (queued, running or failed), ServiceUnavailable.
+    """
+    await _succeeded_job(rt, job_id)
+    try:
+        data = await rt.store.get_report_json(job_id)
+    except RedisError as exc:
+        raise ServiceUnavailable("the job store is unavailable") from exc
+    return Report.model_validate_json(data) if data else None
+
+
+async def get_screenshot(rt: Runtime, job_id: str, name: str) -> bytes | None:
+    """A PNG of a succeeded job by its name in the report; None when there is no such screenshot.
+
+    Raises JobNotFound, JobNotFinished, ServiceUnavailable.
+    """
+    await _succeeded_job(rt, job_id)
+    try:
+        return await rt.store.get_screenshot(job_id, name)
+    except RedisError as exc:
+        raise ServiceUnavailable("the job store is unavailable") from exc
+
+
+async def _succeeded_job(rt: Runtime, job_id: str) -> Job:
+    job = await get_job(rt, job_id)
+    if job is None:
+        raise JobNotFound(job_id)
+    if job.status != "succeeded":
+        raise JobNotFinished(job)
+    return job
+
+
+# --- operations ---------------------------------------------------------------------------------------
+
+
+async def readiness(rt: Runtime) -> dict[str, bool | str]:
+    """store and queue reachable, a browser for analyses, Claude configured; `ready` sums up.
+
+    Claude missing does not make the service unready: reports then say the model was not used.
+    """
+    try:
+        store_ok = await asyncio.wait_for(rt.store.ping(), rt.settings.redis_timeout_s)
+    except (RedisError, TimeoutError, OSError):
+        store_ok = False
+    queue_ok = await rt.queue.check()
+    browser: bool | str = "injected" if rt._analyze_override is not None else _browser_available(rt.settings)
+    return {
+        "ready": bool(store_ok and queue_ok and browser is not False),
+        "store": store_ok,
+        "queue": queue_ok,
+        "queue_backend": rt.settings.queue_backend,
+        "browser": browser,
+        "claude": rt.settings.llm_configured,
+    }
+
+
+def _browser_available(settings: Settings) -> bool:
+    if settings.chromium_path is not None:
+        return settings.chromium_path.exists()
+    return any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome", "chrome"))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,27 @@
+"""The Redis connection: a real server when `REDIS_URL` is set, else an in-process fake for one process."""
+
+from __future__ import annotations
+
+import fakeredis
+from redis.asyncio import Redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from shared.config import Settings
+
+
+def connect_redis(settings: Settings) -> Redis:
+    """A client with bounded timeouts; binary replies because screenshots are stored as bytes.
+
+    Retries are few and short: a caller waiting on a submit prefers a quick 503 to a long stall.
+    """
+    if not settings.redis_url:
+        return fakeredis.FakeAsyncRedis()
+    return Redis.from_url(
+        settings.redis_url,
+        socket_timeout=settings.redis_timeout_s + settings.worker_poll_s,
+        socket_connect_timeout=settings.redis_timeout_s,
+        max_connections=settings.redis_max_connections,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
+        health_check_interval=30,
+    )

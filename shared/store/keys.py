@@ -1,0 +1,68 @@
+"""Names of every key the service writes, in one place, so the TTL audit and the code agree."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+
+def digest(*parts: str) -> str:
+    """A fixed-length name for caller-supplied text (URLs, Idempotency-Keys): bounded keys, nothing echoed."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode())
+        hasher.update(b"\x00")
+    return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class Keys:
+    prefix: str
+
+    def job(self, job_id: str) -> str:
+        """A hash: `data` (the Job JSON), `status`, `cache` and `inflight` (keys to settle when it ends),
+        `report_of` (the job whose report a cache hit shows)."""
+        return f"{self.prefix}job:{job_id}"
+
+    @property
+    def job_prefix(self) -> str:
+        return f"{self.prefix}job:"
+
+    def report(self, job_id: str) -> str:
+        return f"{self.prefix}report:{job_id}"
+
+    @property
+    def report_prefix(self) -> str:
+        return f"{self.prefix}report:"
+
+    def screenshots(self, job_id: str) -> str:
+        """A hash: screenshot name -> PNG bytes."""
+        return f"{self.prefix}shots:{job_id}"
+
+    @property
+    def screenshots_prefix(self) -> str:
+        return f"{self.prefix}shots:"
+
+    def lease(self, job_id: str) -> str:
+        return f"{self.prefix}lease:{job_id}"
+
+    def cache(self, fingerprint: str) -> str:
+        return f"{self.prefix}cache:{fingerprint}"
+
+    def inflight(self, request_digest: str) -> str:
+        return f"{self.prefix}inflight:{request_digest}"
+
+    def idempotency(self, principal: str, idempotency_key: str) -> str:
+        return f"{self.prefix}idem:{digest(principal, idempotency_key)}"
+
+    def rate(self, bucket: str, window: int) -> str:
+        return f"{self.prefix}rate:{digest(bucket)}:{window}"
+
+    @property
+    def stream(self) -> str:
+        return f"{self.prefix}queue"
+
+    @property
+    def delayed(self) -> str:
+        """A sorted set of retries waiting for their backoff: member `job_id:attempt`, score = not before."""
+        return f"{self.prefix}queue:delayed"
