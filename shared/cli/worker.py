@@ -1,0 +1,85 @@
+"""`cro-analyzer worker`: consumes the Redis Streams queue and runs analyses (the Render worker service).
+
+SIGTERM or SIGINT stops reading; running analyses get `SHUTDOWN_GRACE_S` to finish, then are
+interrupted and their jobs handed back to the queue; the exit code is then 0. Exit 2 on configuration
+errors (e.g. QUEUE_BACKEND is not `redis`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import os
+import signal
+import socket
+
+from pydantic import ValidationError
+
+from shared.config import Settings, get_settings
+from shared.logs import configure_logging
+from shared.queue.redis_worker import StreamWorker
+from shared.service import AnalyzeFn, Runtime, process_delivery
+
+EXIT_OK, EXIT_CONFIG = 0, 2
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("worker", help="consume the Redis Streams queue", description=__doc__)
+    parser.add_argument("--concurrency", type=int, default=None, help="analyses at once (default WORKER_CONCURRENCY)")
+    parser.add_argument("--consumer", default=None, help="consumer name in the group (default host-pid)")
+    parser.add_argument(
+        "--analyze-fn",
+        metavar="MODULE:NAME",
+        default=None,
+        help="an async analysis function to run instead of the engine (tests and demos without Chromium)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(f"error: configuration: {exc}")
+        return EXIT_CONFIG
+    configure_logging(settings.log_level)
+    if settings.queue_backend != "redis":
+        log.error("the worker needs QUEUE_BACKEND=redis and REDIS_URL", extra={"queue_backend": settings.queue_backend})
+        return EXIT_CONFIG
+    concurrency = args.concurrency or settings.worker_concurrency
+    if not 1 <= concurrency <= 64:
+        log.error("--concurrency must be between 1 and 64")
+        return EXIT_CONFIG
+    consumer = args.consumer or f"{socket.gethostname()}-{os.getpid()}"
+    analyze = _load(args.analyze_fn) if args.analyze_fn else None
+    asyncio.run(_consume(settings, consumer, concurrency, analyze))
+    return EXIT_OK
+
+
+async def _consume(settings: Settings, consumer: str, concurrency: int, analyze: AnalyzeFn | None) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    rt = await Runtime.create(settings, analyze=analyze)
+    try:
+        worker = StreamWorker(
+            rt.redis,
+            settings,
+            lambda delivery: process_delivery(rt, delivery),
+            consumer=consumer,
+            concurrency=concurrency,
+        )
+        await worker.run(stop)
+    finally:
+        await rt.close()
+
+
+def _load(spec: str) -> AnalyzeFn:
+    module_name, _, attribute = spec.partition(":")
+    function: AnalyzeFn = getattr(importlib.import_module(module_name), attribute)
+    return function

@@ -1,0 +1,236 @@
+"""The job lifecycle through the service on a real redis-server: progress, retries, permanent failures,
+attempts, leases taken over or expired, shutdown mid-attempt, readiness, and the JSON logs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+
+import pytest
+
+from shared.errors import AnalysisError, ErrorCode, InputError
+from shared.logs import JsonFormatter, job_context
+from shared.models.api import Job
+from shared.service import (
+    Delivery,
+    JobNotFinished,
+    JobNotFound,
+    Runtime,
+    get_job,
+    get_report,
+    process_delivery,
+    readiness,
+    submit_job,
+)
+from tests.support.jobs import jobs_settings, request, wait_until
+from tests.support.scripted_analysis import ScriptedAnalysis
+
+TRANSIENT = AnalysisError(ErrorCode.capture_timeout, "the page did not load in time")
+PERMANENT = AnalysisError(ErrorCode.not_html, "the URL is a PDF, not a page")
+
+
+@pytest.fixture
+def analysis() -> ScriptedAnalysis:
+    return ScriptedAnalysis()
+
+
+@pytest.fixture
+async def rt(redis_url: str, analysis: ScriptedAnalysis) -> AsyncIterator[Runtime]:
+    runtime = await Runtime.create(jobs_settings(redis_url), analyze=analysis)
+    try:
+        yield runtime
+    finally:
+        await runtime.close()
+
+
+@pytest.fixture
+async def parked(redis_url: str, analysis: ScriptedAnalysis) -> AsyncIterator[Runtime]:
+    """A runtime whose queue is Redis Streams with no worker: jobs wait, tests deliver them by hand."""
+    runtime = await Runtime.create(jobs_settings(redis_url, queue_backend="redis"), analyze=analysis)
+    try:
+        yield runtime
+    finally:
+        await runtime.close()
+
+
+async def submitted(rt: Runtime, path: str = "/") -> Job:
+    return (await submit_job(rt, request(path), principal="p", idempotency_key=None)).job
+
+
+def delivery(job: Job, attempt: int) -> Delivery:
+    return Delivery(job_id=job.id, attempt=attempt, max_attempts=3)
+
+
+async def test_lifecycle_records_progress_attempts_and_timestamps(rt: Runtime, analysis: ScriptedAnalysis) -> None:
+    analysis._steps = [0.5]
+    job = await submitted(rt)
+    assert job.status == "queued" and job.attempts == 0 and job.started_at is None
+    running = await wait_until(rt, job.id, "running")
+    while running.progress.stage != "capturing":
+        running = await wait_until(rt, job.id, "running")
+    assert running.progress.percent == 10
+    assert running.attempts == 1 and running.started_at is not None
+    done = await wait_until(rt, job.id)
+    assert done.status == "succeeded"
+    assert (done.progress.stage, done.progress.percent) == ("done", 100)
+    assert done.finished_at is not None and done.started_at is not None
+    assert done.created_at <= done.started_at <= done.finished_at
+    report = await get_report(rt, job.id)
+    assert report is not None and report.url == job.url
+
+
+async def test_transient_failure_is_retried_then_succeeds(rt: Runtime, analysis: ScriptedAnalysis) -> None:
+    analysis._steps = [TRANSIENT]
+    done = await wait_until(rt, (await submitted(rt)).id)
+    assert done.status == "succeeded"
+    assert done.attempts == 2
+    assert done.error is None
+    assert len(analysis.calls) == 2
+
+
+async def test_permanent_failure_is_not_retried(rt: Runtime, analysis: ScriptedAnalysis) -> None:
+    analysis._steps = [PERMANENT]
+    done = await wait_until(rt, (await submitted(rt)).id)
+    assert done.status == "failed"
+    assert done.error is not None and done.error.code == "not_html"
+    assert done.attempts == 1
+    assert len(analysis.calls) == 1
+
+
+async def test_last_attempt_fails_the_job_with_the_reason(rt: Runtime, analysis: ScriptedAnalysis) -> None:
+    analysis._steps = [TRANSIENT, TRANSIENT, TRANSIENT, None]
+    done = await wait_until(rt, (await submitted(rt)).id)
+    assert done.status == "failed"
+    assert done.error is not None and done.error.code == "capture_timeout"
+    assert done.attempts == 3
+    assert len(analysis.calls) == 3
+    with pytest.raises(JobNotFinished):
+        await get_report(rt, done.id)
+
+
+async def test_unexpected_exception_is_transient(rt: Runtime, analysis: ScriptedAnalysis) -> None:
+    async def broken(options: object, progress: object) -> None:
+        raise RuntimeError("boom")
+
+    rt._analyze_override = broken  # type: ignore[assignment]
+    done = await wait_until(rt, (await submitted(rt)).id)
+    assert done.status == "failed"
+    assert done.error is not None and done.error.code == "internal"
+    assert "boom" not in done.error.message
+    assert done.attempts == 3
+
+
+async def test_final_job_is_acknowledged_without_work(parked: Runtime, analysis: ScriptedAnalysis) -> None:
+    job = await submitted(parked)
+    assert await process_delivery(parked, delivery(job, 1)) == "done"
+    assert await process_delivery(parked, delivery(job, 2)) == "done"
+    assert len(analysis.calls) == 1
+    assert await process_delivery(parked, Delivery("no-such-job", 1, 3)) == "done"
+
+
+async def test_busy_lease_asks_for_a_retry(parked: Runtime, analysis: ScriptedAnalysis) -> None:
+    job = await submitted(parked)
+    token = await parked.store.leases.acquire(job.id)
+    assert token is not None
+    assert await process_delivery(parked, delivery(job, 1)) == "retry"
+    assert analysis.calls == []
+    await parked.store.leases.release(job.id, token)
+    assert await process_delivery(parked, delivery(job, 2)) == "done"
+    assert (await get_job(parked, job.id)).status == "succeeded"  # type: ignore[union-attr]
+
+
+async def abandon(rt: Runtime, job: Job, attempts: int) -> None:
+    """Leaves the job as a killed attempt would: running, with a lease that then expires."""
+    token = await rt.store.leases.acquire(job.id)
+    assert token is not None
+    await rt.store.update(job.model_copy(update={"status": "running", "attempts": attempts}), token)
+    await rt.redis.pexpire(rt.store.keys.lease(job.id), 1)
+    await asyncio.sleep(0.01)
+
+
+async def test_next_delivery_takes_over_an_abandoned_attempt(parked: Runtime, analysis: ScriptedAnalysis) -> None:
+    job = await submitted(parked)
+    await abandon(parked, job, attempts=1)
+    assert (await get_job(parked, job.id)).status == "running"  # type: ignore[union-attr]
+    assert await process_delivery(parked, delivery(job, 2)) == "done"
+    done = await get_job(parked, job.id)
+    assert done is not None and done.status == "succeeded" and done.attempts == 2
+
+
+async def test_delivery_past_the_last_attempt_fails_an_abandoned_job(
+    parked: Runtime, analysis: ScriptedAnalysis
+) -> None:
+    job = await submitted(parked)
+    await abandon(parked, job, attempts=3)
+    assert await process_delivery(parked, delivery(job, 4)) == "done"
+    failed = await get_job(parked, job.id)
+    assert failed is not None and failed.status == "failed"
+    assert failed.error is not None and failed.error.code == "lease_expired"
+    assert analysis.calls == []
+
+
+async def test_reading_a_running_job_without_lease_or_attempts_fails_it(parked: Runtime) -> None:
+    job = await submitted(parked)
+    await abandon(parked, job, attempts=3)
+    seen = await get_job(parked, job.id)
+    assert seen is not None and seen.status == "failed"
+    assert seen.error is not None and seen.error.code == "lease_expired"
+    other = await submitted(parked, "/other")
+    await abandon(parked, other, attempts=1)
+    assert (await get_job(parked, other.id)).status == "running"  # type: ignore[union-attr]
+
+
+async def test_shutdown_mid_attempt_hands_the_job_back(redis_url: str) -> None:
+    slow = ScriptedAnalysis([30.0])
+    rt = await Runtime.create(jobs_settings(redis_url, shutdown_grace_s=0), analyze=slow)
+    job = await submitted(rt)
+    await asyncio.wait_for(slow.started.wait(), 10)
+    await rt.close()
+    reader = await Runtime.create(jobs_settings(redis_url, queue_backend="redis"), analyze=slow)
+    try:
+        back = await get_job(reader, job.id)
+        assert back is not None and back.status == "queued" and back.attempts == 1
+        assert not await reader.store.leases.held(job.id)
+    finally:
+        await reader.close()
+
+
+async def test_policy_errors_reach_the_caller(rt: Runtime) -> None:
+    with pytest.raises(InputError) as caught:
+        await submit_job(rt, request("/").model_copy(update={"url": "ftp://x/"}), principal="p", idempotency_key=None)
+    assert caught.value.code == ErrorCode.unsupported_scheme
+    with pytest.raises(InputError) as caught:
+        await submit_job(
+            rt, request("/", callback_url="http://169.254.169.254/hook"), principal="p", idempotency_key=None
+        )
+    assert caught.value.code == ErrorCode.blocked_by_policy
+    assert [key async for key in rt.redis.scan_iter(match="test:job:*")] == []
+
+
+async def test_unknown_job(rt: Runtime) -> None:
+    assert await get_job(rt, "nope") is None
+    with pytest.raises(JobNotFound):
+        await get_report(rt, "nope")
+
+
+async def test_readiness_reports_each_part(rt: Runtime) -> None:
+    ready = await readiness(rt)
+    assert ready["store"] is True and ready["queue"] is True
+    assert ready["browser"] == "injected"
+    assert ready["claude"] is False
+    assert ready["ready"] is True
+
+
+async def test_logs_are_json_lines_with_severity_and_job_id() -> None:
+    record = logging.LogRecord("svc", logging.WARNING, __file__, 1, "lease lost %s", ("now",), None)
+    record.attempt = 2
+    with job_context("job-42"):
+        line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert entry["severity"] == "WARNING"
+    assert entry["message"] == "lease lost now"
+    assert entry["job_id"] == "job-42"
+    assert entry["attempt"] == 2
+    assert "job_id" not in json.loads(JsonFormatter().format(record))
