@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS: tuple[str, ...] = ("analyze", "worker", "serve")
+COMMANDS: tuple[str, ...] = ("analyze", "worker")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
