@@ -1,0 +1,78 @@
+"""`cro-analyzer serve`: the gateway (submit, result, analyze, health, OpenAPI, original routes) on uvicorn.
+
+Without REDIS_URL everything runs in this one process: an in-process store and the inline queue. With
+REDIS_URL the jobs live in that Redis, and QUEUE_BACKEND=redis hands them to `cro-analyzer worker`.
+SIGTERM or Ctrl-C: new connections are refused, in-flight requests get SHUTDOWN_GRACE_S to finish, then
+the runtime closes (running analyses finish or hand their jobs back). Exit 2 on configuration errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+
+import uvicorn
+from pydantic import ValidationError
+
+from shared.config import get_settings
+from shared.http.gateway import create_app
+from shared.logs import configure_logging
+from shared.service import AnalyzeFn
+
+EXIT_OK, EXIT_CONFIG = 0, 2
+DEFAULT_PORT = 8080
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("serve", help="run the HTTP API (the gateway)", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)), help="port (default $PORT or 8080)"
+    )
+    parser.add_argument(
+        "--analyze-fn",
+        metavar="MODULE:NAME",
+        default=None,
+        help="an async analysis function to run instead of the engine (tests and demos without Chromium)",
+    )
+    parser.set_defaults(run=run)
+
+
+def load_analyze_fn(spec: str) -> AnalyzeFn:
+    module_name, _, attribute = spec.partition(":")
+    function: AnalyzeFn = getattr(importlib.import_module(module_name), attribute)
+    return function
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(f"error: configuration: {exc}")
+        return EXIT_CONFIG
+    configure_logging(settings.log_level)
+    analyze = load_analyze_fn(args.analyze_fn) if args.analyze_fn else None
+    app = create_app(settings, analyze=analyze)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_s),
+    )
+    log.info(
+        "serving",
+        extra={
+            "url": f"http://{args.host}:{args.port}",
+            "store": "redis" if settings.redis_url else "embedded",
+            "queue_backend": settings.queue_backend,
+        },
+    )
+    uvicorn.Server(config).run()
+    return EXIT_OK

@@ -1,0 +1,27 @@
+"""Which operations each deployable serves: the three functions, and the gateway with all of them."""
+
+from __future__ import annotations
+
+from shared.http.endpoints.docs import OPENAPI
+from shared.http.endpoints.health import HEALTHZ, READYZ
+from shared.http.endpoints.results import GET_ANALYSIS, GET_REPORT_HTML, GET_REPORT_PDF, GET_SCREENSHOT
+from shared.http.endpoints.submit import CREATE_ANALYSIS
+from shared.http.endpoints.tasks import ANALYZE_TASK
+from shared.http.legacy.endpoints import ANALYZE_ASYNC, ANALYZE_RESULT, ANALYZE_STATUS, HEALTH, STATUS_DETAILED
+from shared.http.operations import Operation
+
+# Every process answers liveness, readiness and its own OpenAPI document.
+OPERATIONAL: tuple[Operation, ...] = (HEALTHZ, READYZ, HEALTH, STATUS_DETAILED, OPENAPI)
+
+SUBMIT: tuple[Operation, ...] = (CREATE_ANALYSIS, ANALYZE_ASYNC, *OPERATIONAL)
+RESULT: tuple[Operation, ...] = (
+    GET_ANALYSIS,
+    GET_REPORT_HTML,
+    GET_REPORT_PDF,
+    GET_SCREENSHOT,
+    ANALYZE_STATUS,
+    ANALYZE_RESULT,
+    *OPERATIONAL,
+)
+ANALYZE: tuple[Operation, ...] = (ANALYZE_TASK, *OPERATIONAL)
+GATEWAY: tuple[Operation, ...] = tuple(dict.fromkeys((*SUBMIT, *RESULT, *ANALYZE)))

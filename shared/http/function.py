@@ -1,0 +1,30 @@
+"""A functions-framework function over a set of operations: `FunctionApp(SUBMIT)` is a whole function.
+
+The settings are read when the module is imported, so a misconfigured function fails at start; the
+runtime is created on the first request and closed when the server stops (see shared.http.runtime).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from shared.config import Settings, get_settings
+from shared.http.operations import ApiContext, Operation
+from shared.http.routing import build_routes, dispatch
+from shared.http.runtime import RuntimeHolder
+from shared.logs import configure_logging
+
+
+class FunctionApp:
+    def __init__(self, operations: Sequence[Operation], settings: Settings | None = None) -> None:
+        settings = settings or get_settings()
+        configure_logging(settings.log_level)
+        runtimes = RuntimeHolder(settings, close_with_loop=True)
+        self.context = ApiContext.create(runtimes, operations)
+        self._routes = build_routes(operations, self.context)
+
+    async def __call__(self, request: Request) -> Response:
+        return await dispatch(request, self._routes)
