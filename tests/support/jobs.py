@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from shared.config import Settings
 from shared.models.api import AnalysisRequest, Job
@@ -45,3 +49,64 @@ async def wait_until(rt: Runtime, job_id: str, *statuses: str, timeout_s: float 
             if job is not None and job.status in wanted:
                 return job
             await asyncio.sleep(0.02)
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WORKER_EXIT_TIMEOUT_S = 30.0
+
+
+def worker_env(redis_url: str, **settings: object) -> dict[str, str]:
+    """Environment of a `cro-analyzer worker` subprocess: the test settings as variables, plus `settings`."""
+    values = jobs_settings(redis_url, queue_backend="redis").model_dump(mode="json")
+    values.update(settings)
+    env = {key: value for key, value in os.environ.items() if key.isupper() and not _is_setting(key, values)}
+    for key, value in values.items():
+        if value is None:
+            continue
+        env[key.upper()] = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
+    return env
+
+
+def _is_setting(key: str, values: dict[str, object]) -> bool:
+    return key.lower() in values
+
+
+class WorkerProcess:
+    """`cro-analyzer worker` as a subprocess with the scripted slow analysis; its JSON logs go to a file."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, consumer: str) -> None:
+        self.log_path = log_path
+        executable = Path(sys.executable).with_name("cro-analyzer")
+        self._log = log_path.open("wb")
+        self.process = subprocess.Popen(
+            [
+                str(executable),
+                "worker",
+                "--consumer",
+                consumer,
+                "--analyze-fn",
+                "tests.support.scripted_analysis:slow_analysis",
+            ],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def signal(self, signum: int) -> None:
+        self.process.send_signal(signum)
+
+    def wait(self, timeout_s: float = WORKER_EXIT_TIMEOUT_S) -> int:
+        try:
+            return self.process.wait(timeout=timeout_s)
+        finally:
+            self._log.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.wait()
+
+    def log_lines(self) -> list[str]:
+        return self.log_path.read_text().splitlines()
