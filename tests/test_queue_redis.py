@@ -162,5 +162,7 @@ async def _pending_owner(rt: Runtime) -> str | None:
 
 async def _until(read: Callable[[], Awaitable[object]], wanted: object, timeout_s: float = 10) -> None:
     async with asyncio.timeout(timeout_s):
-        while await read() != wanted:
+        while True:
+            if await read() == wanted:
+                return
             await asyncio.sleep(0.02)

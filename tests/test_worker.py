@@ -52,9 +52,11 @@ def analyses(tmp_path: Path) -> list[str]:
 
 async def until_analysed(tmp_path: Path, count: int, timeout_s: float = 30) -> list[str]:
     async with asyncio.timeout(timeout_s):
-        while len(analyses(tmp_path)) < count:
+        while True:
+            calls = analyses(tmp_path)
+            if len(calls) >= count:
+                return calls
             await asyncio.sleep(0.05)
-    return analyses(tmp_path)
 
 
 async def submit(rt: Runtime, path: str = "/") -> Job:
