@@ -1,0 +1,76 @@
+# syntax=docker/dockerfile:1
+# One image for every role of CRO Analyzer (DESIGN.md section 3): FUNCTION_TARGET, or the first argument,
+# picks gateway | submit | analyze | result | worker (docker/entrypoint.sh). Cloud Run runs three services
+# from it (infra/), Render a web service and a worker (render.yaml).
+#
+#   docker build -t cro-analyzer .
+#   docker run --rm -p 8080:8080 cro-analyzer                        # gateway, embedded store
+#   docker run --rm -e REDIS_URL=redis://... -e QUEUE_BACKEND=redis cro-analyzer worker
+#
+# The base image is pinned by version. Pin it by digest too (python:3.11.14-slim-bookworm@sha256:...) once
+# a registry can be asked for it: the machine this file was written on could not reach Docker Hub.
+ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
+
+FROM ${PYTHON_IMAGE} AS builder
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+# Build tools only for a dependency that ships no wheel for this platform; they stay in this stage.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends build-essential \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+
+WORKDIR /src
+# Dependencies first, from the lock (docker/lock.py), so code changes reuse this layer.
+COPY docker/requirements.lock docker/requirements.lock
+RUN pip install --no-cache-dir --requirement docker/requirements.lock
+
+COPY pyproject.toml README.md ./
+COPY shared ./shared
+RUN pip install --no-cache-dir --no-deps . \
+    && pip check
+
+
+FROM ${PYTHON_IMAGE} AS runtime
+
+# Debian's Chromium rather than Playwright's download: apt brings the exact system libraries it needs
+# and its security updates, and it is the browser the test suite runs against (CHROMIUM_PATH below).
+# tini is PID 1: it forwards SIGTERM to the role and reaps the zombies Chromium's helper processes leave
+# when the browser is killed; Cloud Run has no `docker run --init`.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-liberation tini \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /home/app --create-home --shell /usr/sbin/nologin app
+
+COPY --from=builder /opt/venv /opt/venv
+WORKDIR /app
+COPY functions ./functions
+COPY docker/entrypoint.sh docker/healthcheck.py ./docker/
+
+# /dev/shm is 64 MB under Docker and small on Cloud Run: the browser is launched with
+# --disable-dev-shm-usage (shared/capture/browser.py) so it uses /tmp instead of crashing on big pages.
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    CHROMIUM_PATH=/usr/bin/chromium \
+    FUNCTION_TARGET=gateway \
+    HOST=0.0.0.0 \
+    PORT=8080
+
+USER 10001:10001
+EXPOSE 8080
+
+# Liveness only (docker/healthcheck.py): /healthz for HTTP roles, the process for the worker.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "/app/docker/healthcheck.py"]
+
+ENTRYPOINT ["/usr/bin/tini", "--", "/app/docker/entrypoint.sh"]
