@@ -40,31 +40,12 @@ class CloudTasksQueue:
             settings.cloud_tasks_project or "", settings.cloud_tasks_location or "", settings.cloud_tasks_queue or ""
         )
 
-    def task_for(self, job_id: str) -> tasks_v2.Task:
-        settings = self._settings
-        url = settings.analyze_url or ""
-        headers = {"Content-Type": "application/json"}
-        oidc = None
-        if settings.cloud_tasks_service_account:
-            oidc = tasks_v2.OidcToken(service_account_email=settings.cloud_tasks_service_account, audience=url)
-        elif settings.task_secret is not None:
-            headers[TASK_SECRET_HEADER] = settings.task_secret.get_secret_value()
-        return tasks_v2.Task(
-            name=f"{self.queue_path}/tasks/{job_id}",
-            http_request=tasks_v2.HttpRequest(
-                http_method=tasks_v2.HttpMethod.POST,
-                url=url,
-                headers=headers,
-                body=json.dumps({"job_id": job_id}).encode(),
-                oidc_token=oidc,
-            ),
-            dispatch_deadline=duration_pb2.Duration(seconds=settings.dispatch_deadline_s),
-        )
-
     async def enqueue(self, job_id: str) -> None:
         try:
             await self._client.create_task(
-                parent=self.queue_path, task=self.task_for(job_id), timeout=self._settings.enqueue_timeout_s
+                parent=self.queue_path,
+                task=build_task(self._settings, self.queue_path, job_id),
+                timeout=self._settings.enqueue_timeout_s,
             )
         except AlreadyExists:
             log.info("task already queued", extra={"job_id": job_id})
@@ -79,3 +60,25 @@ class CloudTasksQueue:
 
     async def close(self) -> None:
         await self._client.transport.close()
+
+
+def build_task(settings: Settings, queue_path: str, job_id: str) -> tasks_v2.Task:
+    """The HTTP task for one job: named after it, authenticated by OIDC, else by the task secret."""
+    url = settings.analyze_url or ""
+    headers = {"Content-Type": "application/json"}
+    oidc = None
+    if settings.cloud_tasks_service_account:
+        oidc = tasks_v2.OidcToken(service_account_email=settings.cloud_tasks_service_account, audience=url)
+    elif settings.task_secret is not None:
+        headers[TASK_SECRET_HEADER] = settings.task_secret.get_secret_value()
+    return tasks_v2.Task(
+        name=f"{queue_path}/tasks/{job_id}",
+        http_request=tasks_v2.HttpRequest(
+            http_method=tasks_v2.HttpMethod.POST,
+            url=url,
+            headers=headers,
+            body=json.dumps({"job_id": job_id}).encode(),
+            oidc_token=oidc,
+        ),
+        dispatch_deadline=duration_pb2.Duration(seconds=settings.dispatch_deadline_s),
+    )
