@@ -1,0 +1,80 @@
+"""Accessibility: images without a text alternative, and text that does not stand out from its background.
+
+Contrast over the whole page comes from axe-core's `color-contrast` check (the same WCAG 1.4.3 lines as
+`cta.low_contrast`, which looks at calls to action only). When axe did not run (disabled, or it hit its
+budget) there are no axe violations and no finding: an unchecked page is not a failing one.
+"""
+
+from __future__ import annotations
+
+from shared.models.facts import Box, DeviceFacts
+from shared.rules.spec import Hit, RuleSpec, rule
+from shared.rules.wording import clip, listing, plural
+
+
+@rule(
+    RuleSpec(
+        id="a11y.image_alt_missing",
+        category="accessibility",
+        severity="medium",
+        effort="low",
+        title="Images without alt text",
+        recommendation="Describe every meaningful image in its alt attribute (what it shows or, for a linked "
+        'image, where it leads); mark purely decorative images with alt="".',
+        reference="https://www.w3.org/WAI/WCAG22/Understanding/non-text-content.html",
+        escalation="Always medium.",
+    )
+)
+def image_alt_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
+    visible = [image for image in facts.images if image.visible and not image.decorative]
+    missing = [image for image in visible if image.alt is None]
+    if not missing:
+        return None
+    names = [clip(image.src.rsplit("/", 1)[-1] or image.src, 40) for image in missing]
+    return Hit(
+        detail=f"{len(missing)} of {plural(len(visible), 'visible image')} have no alt attribute: {listing(names)}.",
+        elements=tuple(image.id for image in missing),
+        values={"missing_alt": len(missing), "images": len(visible)},
+        region=missing[0].box,
+    )
+
+
+@rule(
+    RuleSpec(
+        id="a11y.contrast_low",
+        category="accessibility",
+        severity="medium",
+        effort="low",
+        title="Text with too little contrast",
+        recommendation="Darken light-grey text or lighten its background until body text reaches 4.5:1 and large "
+        "text 3:1; low contrast is unreadable in sunlight and for many older visitors.",
+        reference="https://www.w3.org/WAI/WCAG22/Understanding/contrast-minimum.html",
+        thresholds={"min_ratio": 4.5, "min_ratio_large": 3.0, "severe_nodes": 10},
+        escalation="High from 10 failing elements.",
+    )
+)
+def contrast_low(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
+    violations = [violation for violation in facts.a11y if violation.rule == "color-contrast"]
+    nodes = sum(violation.node_count for violation in violations)
+    if not nodes:
+        return None
+    element_ids = tuple(dict.fromkeys(e for violation in violations for e in violation.element_ids))
+    selectors = [s for violation in violations for s in violation.selectors][:5]
+    region: Box | None = next((box for e in element_ids if (box := facts.find_box(e)) is not None), None)
+    return Hit(
+        detail=f"axe-core found {plural(nodes, 'text element')} below WCAG AA contrast "
+        f"({spec.threshold('min_ratio'):g}:1, or {spec.threshold('min_ratio_large'):g}:1 for large text).",
+        elements=element_ids,
+        values={
+            "failing_elements": nodes,
+            "selectors": [clip(selector, 80) for selector in selectors],
+            "min_ratio": spec.threshold("min_ratio"),
+            "min_ratio_large": spec.threshold("min_ratio_large"),
+            "severe_nodes": int(spec.threshold("severe_nodes")),
+        },
+        severity="high" if nodes >= spec.threshold("severe_nodes") else None,
+        region=region,
+    )
+
+
+RULES = (image_alt_missing, contrast_low)

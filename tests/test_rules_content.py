@@ -1,0 +1,117 @@
+"""Content, SEO snippet and trust rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.models.facts import Meta
+from tests.support.facts_builders import both, device, findings_for, heading, hit, page, trust
+
+CLEAN_META = device().meta
+
+
+class TestH1:
+    def test_no_h1_cites_the_most_prominent_heading(self) -> None:
+        headings = [heading("heading-1", "Welcome to our studio", level=2, font_size_px=40)]
+        (finding,) = findings_for("content.h1_missing", both(headings=headings))
+        assert finding.id == "content.h1_missing:all"
+        assert finding.evidence.elements == ["heading-1"]
+        assert "no H1 element" in finding.detail and '"Welcome to our studio"' in finding.detail
+
+    def test_a_hidden_h1_does_not_count(self) -> None:
+        result = hit("content.h1_missing", device(headings=[heading(visible=False)]))
+        assert result is not None
+        assert result.values == {"visible_h1": 0, "hidden_h1": 1}
+
+    def test_one_visible_h1_passes(self) -> None:
+        assert hit("content.h1_missing", device()) is None
+        assert hit("content.h1_multiple", device()) is None
+
+    def test_two_visible_h1s(self) -> None:
+        headings = [heading(), heading("heading-2", "Our pricing", y=1500, above_fold=False)]
+        result = hit("content.h1_multiple", device(headings=headings))
+        assert result is not None and result.elements == ("heading-1", "heading-2")
+        hidden_second = [heading(), heading("heading-2", "Menu", visible=False)]
+        assert hit("content.h1_multiple", device(headings=hidden_second)) is None
+
+
+class TestValueProp:
+    @staticmethod
+    def with_headline(text: str, fold_words: int = 40) -> object:
+        stats = device().text.model_copy(update={"above_fold_word_count": fold_words})
+        return device(headings=[heading(text=text)], text=stats)
+
+    def test_no_heading_in_the_first_view(self) -> None:
+        result = hit("content.value_prop_unclear", device(headings=[heading(y=1200, above_fold=False)]))
+        assert result is not None
+        assert result.values["reasons"] == ["no_headline"]
+        assert result.elements == ()
+
+    @pytest.mark.parametrize(
+        ("words", "reason"),
+        [(2, "headline_too_short"), (3, None), (20, None), (21, "headline_too_long")],
+    )
+    def test_headline_length_bounds(self, words: int, reason: str | None) -> None:
+        result = hit("content.value_prop_unclear", self.with_headline(" ".join(["word"] * words)))  # type: ignore[arg-type]
+        assert (result.values["reasons"] if result else None) == ([reason] if reason else None)
+
+    @pytest.mark.parametrize(("fold_words", "fires"), [(7, True), (8, False)])
+    def test_too_little_text_in_the_first_view(self, fold_words: int, fires: bool) -> None:
+        result = hit("content.value_prop_unclear", self.with_headline("Landing pages that convert", fold_words))  # type: ignore[arg-type]
+        assert (result is not None) is fires
+
+    def test_the_h1_is_the_headline_even_if_another_heading_is_larger(self) -> None:
+        headings = [
+            heading("heading-1", "Hi", level=2, font_size_px=80),
+            heading("heading-2", "Sell more online", level=1),
+        ]
+        assert hit("content.value_prop_unclear", device(headings=headings)) is None
+
+    def test_a_finding_is_a_heuristic(self) -> None:
+        (finding,) = findings_for("content.value_prop_unclear", both(headings=[]))
+        assert finding.confidence == 0.6
+
+
+class TestSnippet:
+    def test_missing_title(self) -> None:
+        (finding,) = findings_for("seo.title_missing", both(meta=CLEAN_META.model_copy(update={"title": None})))
+        assert (finding.id, finding.category, finding.severity) == ("seo.title_missing:all", "content", "medium")
+        assert finding.evidence.values == {"title": "missing"}
+        assert finding.region is None
+
+    def test_empty_meta_description_once_for_all_devices(self) -> None:
+        meta = Meta(title="Shop", description="", viewport="width=device-width")
+        (finding,) = findings_for("seo.meta_description_missing", both(meta=meta))
+        assert finding.evidence.device is None and finding.severity == "low"
+        assert finding.detail == "The page's meta description is empty."
+
+    def test_present_title_and_description_pass(self) -> None:
+        assert findings_for("seo.title_missing", both()) == []
+        assert findings_for("seo.meta_description_missing", both()) == []
+
+    def test_differing_devices_are_reported_apart(self) -> None:
+        facts = page(
+            device("desktop", meta=Meta(title="Shop", description=None)),
+            device("mobile", meta=Meta(title="Shop", description="")),
+        )
+        ids = [finding.id for finding in findings_for("seo.meta_description_missing", facts)]
+        assert ids == ["seo.meta_description_missing:desktop", "seo.meta_description_missing:mobile"]
+
+
+class TestSocialProof:
+    @pytest.mark.parametrize("kind", ["testimonial", "rating", "review", "client_logos"])
+    def test_social_proof_passes(self, kind: str) -> None:
+        assert hit("trust.social_proof_missing", device(trust=[trust(kind=kind)])) is None
+
+    def test_only_contact_details_is_medium(self) -> None:
+        result = hit("trust.social_proof_missing", device(trust=[trust(kind="contact", text="+1 555 0100")]))
+        assert result is not None and result.severity is None
+        assert result.values["other_trust_signals"] == {"contact": 1}
+
+    def test_no_trust_at_all_is_high(self) -> None:
+        (finding,) = findings_for("trust.social_proof_missing", both(trust=[]))
+        assert finding.severity == "high" and finding.confidence == 0.8
+
+    def test_a_hidden_testimonial_does_not_count(self) -> None:
+        hidden = trust().model_copy(update={"visible": False})
+        assert hit("trust.social_proof_missing", device(trust=[hidden])) is not None
