@@ -10,7 +10,7 @@ import pytest
 from shared.config import Settings
 from tests.support.servers import LoopbackServer
 
-pytest_plugins: list[str] = ["tests.support.redis", "tests.support.cloudtasks"]
+pytest_plugins: list[str] = ["tests.support.redis", "tests.support.cloudtasks", "tests.support.gateway"]
 
 TESTS_DIR = Path(__file__).parent
 CORPUS_DIR = TESTS_DIR / "corpus"

@@ -24,4 +24,4 @@ class Readiness(_Body):
 
 class TaskAck(_Body):
     job_id: str
-    outcome: Literal["done"] = Field(description="This delivery is finished with; the queue must not retry it.")
+    outcome: Literal["done"] = Field("done", description="This delivery is finished with; the queue must not retry it.")
