@@ -125,6 +125,11 @@ class Settings(BaseSettings):
     webhook_retry_backoff_s: float = Field(1.0, ge=0, le=60, description="First webhook retry delay; doubles.")
     webhook_retry_backoff_max_s: float = Field(30.0, ge=0, le=600)
 
+    # --- report ------------------------------------------------------------------------------------
+    report_pdf_timeout_s: float = Field(
+        30.0, gt=0, le=300, description="Budget for printing one report to PDF in Chromium (page, load, print)."
+    )
+
     # --- operations --------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -10,7 +10,12 @@ import pytest
 from shared.config import Settings
 from tests.support.servers import LoopbackServer
 
-pytest_plugins: list[str] = ["tests.support.redis", "tests.support.cloudtasks", "tests.support.gateway"]
+pytest_plugins: list[str] = [
+    "tests.support.redis",
+    "tests.support.cloudtasks",
+    "tests.support.gateway",
+    "tests.support.reports",
+]
 
 TESTS_DIR = Path(__file__).parent
 CORPUS_DIR = TESTS_DIR / "corpus"
