@@ -1,0 +1,200 @@
+"""Signed webhooks: the signature checked by an independent implementation (the `standardwebhooks`
+package), delivery to a receiver on loopback, retries with the same id, refusal of private targets."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import SimpleHTTPRequestHandler
+
+import httpx
+import pytest
+from standardwebhooks import Webhook
+
+from shared.config import Settings
+from shared.models.api import AnalysisRequest, Job
+from shared.service import Runtime
+from shared.webhooks import WebhookResult, send_job_webhook
+from shared.webhooks.signing import secret_key, signature
+from tests.support.gateway import http_settings, instant_analysis, running_gateway, target
+from tests.support.servers import ConnectionSentinel, LoopbackServer
+
+SECRET = "whsec_" + base64.b64encode(b"a very secret webhook key 32 by").decode()
+RECEIVE_TIMEOUT_S = 20.0
+
+
+class Receiver:
+    """A webhook endpoint on loopback answering the scripted statuses in turn (then 200)."""
+
+    def __init__(self, statuses: list[int] | None = None) -> None:
+        self.statuses = list(statuses or [])
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self._arrived = threading.Condition()
+        self.server = LoopbackServer(routes={"/hook": self._handle})
+
+    def _handle(self, handler: SimpleHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("content-length", "0"))
+        body = handler.rfile.read(length)
+        status = self.statuses.pop(0) if self.statuses else 200
+        handler.send_response(status)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+        with self._arrived:
+            self.received.append(({k.lower(): v for k, v in handler.headers.items()}, body))
+            self._arrived.notify_all()
+
+    @property
+    def url(self) -> str:
+        return self.server.url("/hook")
+
+    def wait_for(self, count: int) -> list[tuple[dict[str, str], bytes]]:
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: len(self.received) >= count, timeout=RECEIVE_TIMEOUT_S):
+                raise TimeoutError(f"{len(self.received)} webhook(s) arrived, expected {count}")
+            return list(self.received)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    hook = Receiver()
+    with hook.server:
+        yield hook
+
+
+def test_signature_matches_the_reference_implementation() -> None:
+    body = b'{"id": "x"}'
+    now = int(time.time())
+    headers = {"webhook-id": "msg_1", "webhook-timestamp": str(now)}
+    headers["webhook-signature"] = signature(secret_key(SECRET), "msg_1", now, body)
+    assert Webhook(SECRET).verify(body, headers) == {"id": "x"}
+    raw = "a raw secret, not base64"
+    headers["webhook-signature"] = signature(secret_key(raw), "msg_1", now, body)
+    assert Webhook(raw.encode()).verify(body, headers) == {"id": "x"}
+    with pytest.raises(Exception, match="signature"):
+        Webhook(SECRET).verify(body + b" ", headers)
+
+
+def test_a_finished_job_is_posted_signed_to_its_callback(receiver: Receiver, http_client: httpx.Client) -> None:
+    settings = http_settings(
+        allowed_private_hosts=[target("").removeprefix("http://"), receiver.server.host_port],
+        webhook_secret=SECRET,
+        public_base_url="https://cro.example.com",
+    )
+    with running_gateway(settings, analyze=instant_analysis) as server:
+        submitted = http_client.post(
+            server.url("/v1/analyses"),
+            json={"url": target("/hooked"), "callback_url": receiver.url, "metadata": {"row": 7}},
+        ).json()
+        ((headers, body),) = receiver.wait_for(1)
+    event = Webhook(SECRET).verify(body, headers)
+    assert event["type"] == "analysis.succeeded"
+    assert event["id"] == submitted["id"]
+    assert event["status"] == "succeeded"
+    assert event["metadata"] == {"row": 7}
+    assert event["result"]["url"] == target("/hooked")
+    assert event["result_omitted"] is False
+    assert event["links"]["self"] == f"https://cro.example.com/v1/analyses/{submitted['id']}"
+    assert headers["webhook-id"] == f"msg_{submitted['id']}_succeeded"
+    assert headers["content-type"] == "application/json"
+
+
+async def _runtime(settings: Settings) -> Runtime:
+    return await Runtime.create(settings)
+
+
+def _finished_job(callback_url: str, status: str = "failed") -> Job:
+    now = datetime.now(UTC)
+    request = AnalysisRequest(url=target("/direct"), callback_url=callback_url)
+    return Job(
+        id="f" * 32,
+        status=status,  # type: ignore[arg-type]
+        url=request.url,
+        request=request,
+        created_at=now,
+        finished_at=now,
+        error={"code": "dns_failure", "message": "no such host"} if status == "failed" else None,  # type: ignore[arg-type]
+    )
+
+
+def _send(settings: Settings, job: Job) -> WebhookResult:
+    async def run() -> WebhookResult:
+        rt = await _runtime(settings)
+        try:
+            return await send_job_webhook(rt, job)
+        finally:
+            await rt.close()
+
+    return asyncio.run(run())
+
+
+def test_transient_answers_are_retried_with_the_same_id(receiver: Receiver) -> None:
+    receiver.statuses = [503, 429]
+    settings = http_settings(allowed_private_hosts=[receiver.server.host_port], webhook_secret=SECRET)
+    result = _send(settings, _finished_job(receiver.url))
+    assert result.delivered and result.attempts == 3 and result.status_code == 200
+    deliveries = receiver.wait_for(3)
+    assert len({headers["webhook-id"] for headers, _ in deliveries}) == 1
+    for headers, body in deliveries:
+        event = Webhook(SECRET).verify(body, headers)
+        assert event["type"] == "analysis.failed"
+        assert event["error"] == {"code": "dns_failure", "message": "no such host"}
+
+
+def test_a_client_error_is_not_retried(receiver: Receiver) -> None:
+    receiver.statuses = [410]
+    settings = http_settings(allowed_private_hosts=[receiver.server.host_port])
+    result = _send(settings, _finished_job(receiver.url))
+    assert not result.delivered and result.attempts == 1 and result.status_code == 410
+    time.sleep(0.2)
+    assert len(receiver.received) == 1
+
+
+def test_attempts_are_bounded(receiver: Receiver) -> None:
+    receiver.statuses = [500] * 10
+    settings = http_settings(allowed_private_hosts=[receiver.server.host_port], webhook_max_attempts=3)
+    result = _send(settings, _finished_job(receiver.url))
+    assert not result.delivered and result.attempts == 3
+    assert len(receiver.wait_for(3)) == 3
+
+
+def test_a_large_report_is_left_out(receiver: Receiver, http_client: httpx.Client) -> None:
+    settings = http_settings(
+        allowed_private_hosts=[target("").removeprefix("http://"), receiver.server.host_port],
+        webhook_max_report_bytes=0,
+    )
+    with running_gateway(settings, analyze=instant_analysis) as server:
+        http_client.post(server.url("/v1/analyses"), json={"url": target("/big"), "callback_url": receiver.url})
+        ((headers, body),) = receiver.wait_for(1)
+    event = json.loads(body)
+    assert event["status"] == "succeeded"
+    assert event["result"] is None
+    assert event["result_omitted"] is True
+    assert "webhook-signature" not in headers, "no secret configured: unsigned"
+
+
+def test_a_target_outside_the_allowlist_is_never_contacted() -> None:
+    with ConnectionSentinel() as sentinel:
+        settings = http_settings(allowed_private_hosts=[])
+        result = _send(settings, _finished_job(f"http://127.0.0.1:{sentinel.port}/hook"))
+        assert not result.delivered and "refused" in (result.error or "")
+        assert result.attempts == 1
+        assert sentinel.connections == 0
+
+
+def test_a_redirect_is_not_followed(receiver: Receiver) -> None:
+    def redirect(handler: SimpleHTTPRequestHandler) -> None:
+        handler.send_response(307)
+        handler.send_header("Location", receiver.url)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    with LoopbackServer(routes={"/moved": redirect}) as mover:
+        settings = http_settings(allowed_private_hosts=[mover.host_port, receiver.server.host_port])
+        result = _send(settings, _finished_job(mover.url("/moved")))
+    assert not result.delivered and result.status_code == 307
+    assert receiver.received == []
