@@ -49,6 +49,27 @@ class Settings(BaseSettings):
     egress_max_connections: int = Field(
         64, ge=1, le=1024, description="Connections one egress session (a browser context, a webhook) may hold open."
     )
+    browser_op_timeout_s: float = Field(
+        30.0, gt=0, le=300, description="Budget for launching Chromium, opening or closing a context."
+    )
+    responsiveness_probe_s: float = Field(
+        2.0, gt=0, le=60, description="How long the page may take to answer a trivial script before its JS is stopped."
+    )
+    script_budget_s: float = Field(
+        5.0, gt=0, le=120, description="Budget of one in-page script (facts, metrics) before the page's JS is stopped."
+    )
+    screenshot_budget_s: float = Field(10.0, gt=0, le=120, description="Budget of one screenshot.")
+    axe_budget_s: float = Field(8.0, gt=0, le=120, description="Budget of the axe-core checks on one device.")
+    lazy_scroll_budget_s: float = Field(
+        3.0, ge=0, le=60, description="Budget for scrolling through the page and letting lazy content load."
+    )
+    facts_max_elements: int = Field(
+        200, ge=10, le=5000, description="Elements kept per kind (CTAs, images, ...) per device, in document order."
+    )
+    facts_excerpt_chars: int = Field(5000, ge=0, le=100_000, description="Length of the page text excerpt in facts.")
+    max_logged_events: int = Field(
+        50, ge=1, le=1000, description="Console errors and failed requests kept per device."
+    )
 
     # --- analysis ----------------------------------------------------------------------------------
     analysis_timeout_s: float = Field(150.0, gt=0, le=1800, description="Hard limit for one whole analysis.")

@@ -164,6 +164,17 @@ class AxeViolation(FactModel):
     selectors: list[str] = Field(default_factory=list, description="axe's target selectors, first few.")
 
 
+class PageBehaviour(FactModel):
+    """What the page tried while it was measured read-only, and what capture did about it."""
+
+    dialogs_dismissed: int = Field(0, description="alert/confirm/prompt dialogs answered with 'cancel'.")
+    popups_closed: int = Field(0, description="Windows the page opened, closed at once.")
+    blocked_navigations: list[str] = Field(
+        default_factory=list, description="URLs the page tried to navigate to after load; the loaded document stayed."
+    )
+    scripts_stopped: bool = Field(False, description="The page's JavaScript did not answer in time and was stopped.")
+
+
 class DeviceFacts(FactModel):
     device: Device
     url: str = Field(description="Final URL after redirects.")
@@ -185,6 +196,7 @@ class DeviceFacts(FactModel):
         default_factory=list, description="Waits that hit their budget: 'load', 'network_quiet', 'axe', ..."
     )
     truncated: bool = Field(False, description="The full-page screenshot was cut at the height cap.")
+    behaviour: PageBehaviour = PageBehaviour()
 
     def elements(self) -> Iterator[Element]:
         """Every element a finding may cite on this device, form fields included."""

@@ -1,0 +1,186 @@
+"""One Chromium per process, shared by every analysis the process runs.
+
+Launching Chromium costs about a second and a few hundred megabytes, so the process keeps one and gives
+each job and device its own `BrowserContext` (own cookies, cache, proxy session): contexts are cheap and
+isolate jobs from each other. The browser starts on first use and is started again if it died; a
+semaphore bounds how many pages render at once, which is what bounds memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from playwright.async_api import Browser, BrowserContext, Playwright, ProxySettings, async_playwright
+from playwright.async_api import Error as PlaywrightError
+
+from shared.capture.devices import DeviceProfile
+from shared.config import Settings
+from shared.errors import AnalysisError, ErrorCode
+from shared.netguard.chromium import CHROMIUM_EGRESS_ARGS
+
+SYSTEM_CHROMIUM_PATHS: tuple[str, ...] = (
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+    "/snap/bin/chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+)
+# Where `playwright install chromium` puts its builds, newest revision last after sorting.
+PLAYWRIGHT_BUILD_GLOBS: tuple[str, ...] = (
+    "chromium-*/chrome-linux*/chrome",
+    "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
+    "chromium_headless_shell-*/chrome-*/chrome-headless-shell",
+)
+
+
+def _playwright_browsers_dir() -> Path:
+    configured = os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+    if configured and configured != "0":
+        return Path(configured)
+    cache = Path.home() / "Library" / "Caches" if os.uname().sysname == "Darwin" else Path.home() / ".cache"
+    return cache / "ms-playwright"
+
+
+def locate_chromium(settings: Settings) -> Path | None:
+    """CHROMIUM_PATH if set; else Playwright's own download if present; else a system Chromium; else None.
+
+    An explicit CHROMIUM_PATH is returned even if it does not exist, so a wrong setting fails loudly at
+    launch instead of silently picking another browser.
+    """
+    if settings.chromium_path is not None:
+        return settings.chromium_path
+    browsers = _playwright_browsers_dir()
+    for pattern in PLAYWRIGHT_BUILD_GLOBS:
+        builds = sorted(path for path in browsers.glob(pattern) if path.is_file())
+        if builds:
+            return builds[-1]
+    for candidate in SYSTEM_CHROMIUM_PATHS:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    found = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    return Path(found) if found else None
+
+
+def launch_args() -> list[str]:
+    """Chromium flags: the egress pins, plus what a container needs (small /dev/shm)."""
+    return [*CHROMIUM_EGRESS_ARGS, "--disable-dev-shm-usage", "--mute-audio", "--hide-scrollbars"]
+
+
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+class BrowserPool:
+    """One Chromium per process, launched lazily on first use, relaunched if it died; a semaphore
+    (settings.max_concurrent_pages) bounds concurrent pages."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._launch_lock = asyncio.Lock()
+        self._pages = asyncio.Semaphore(settings.max_concurrent_pages)
+        self._closed = False
+
+    async def browser(self) -> Browser:
+        """The running browser, launching (or relaunching after a crash) when needed."""
+        async with self._launch_lock:
+            if self._closed:
+                raise AnalysisError(ErrorCode.internal, "the browser pool is closed")
+            if self._browser is not None and self._browser.is_connected():
+                return self._browser
+            await self._discard_browser()
+            try:
+                async with asyncio.timeout(self._settings.browser_op_timeout_s):
+                    self._browser = await self._launch()
+            except (PlaywrightError, TimeoutError, OSError) as exc:
+                raise AnalysisError(
+                    ErrorCode.browser_crashed,
+                    f"Chromium could not be started ({_first_line(exc)}); set CHROMIUM_PATH to a Chromium "
+                    "or Chrome executable, or run `playwright install chromium`",
+                ) from exc
+            return self._browser
+
+    async def _launch(self) -> Browser:
+        if self._playwright is None:
+            self._playwright = await async_playwright().start()
+        executable = locate_chromium(self._settings)
+        return await self._playwright.chromium.launch(
+            executable_path=str(executable) if executable is not None else None,
+            headless=True,
+            # Chromium refuses its sandbox as root; anyone else keeps it.
+            chromium_sandbox=not _running_as_root(),
+            args=launch_args(),
+            handle_sigint=False,
+            handle_sigterm=False,
+            handle_sighup=False,
+        )
+
+    async def _discard_browser(self) -> None:
+        browser, self._browser = self._browser, None
+        if browser is not None:
+            with contextlib.suppress(PlaywrightError, TimeoutError):
+                async with asyncio.timeout(self._settings.browser_op_timeout_s):
+                    await browser.close()
+
+    @contextlib.asynccontextmanager
+    async def context(self, device: DeviceProfile, proxy: ProxySettings) -> AsyncIterator[BrowserContext]:
+        """A fresh context for one job and device, holding a page slot until it is closed."""
+        async with self._pages:
+            browser = await self.browser()
+            major = browser.version.split(".", 1)[0]
+            try:
+                async with asyncio.timeout(self._settings.browser_op_timeout_s):
+                    context = await browser.new_context(
+                        viewport={"width": device.width, "height": device.height},
+                        screen={"width": device.width, "height": device.height},
+                        device_scale_factor=1,
+                        is_mobile=device.is_mobile,
+                        has_touch=device.has_touch,
+                        user_agent=device.user_agent(major),
+                        locale="en-US",
+                        proxy=proxy,
+                        # A first visit: no service worker answering from a previous one, nothing saved.
+                        service_workers="block",
+                        accept_downloads=False,
+                    )
+            except (PlaywrightError, TimeoutError) as exc:
+                raise AnalysisError(
+                    ErrorCode.browser_crashed, f"Chromium could not open a page ({_first_line(exc)})"
+                ) from exc
+            try:
+                yield context
+            finally:
+                with contextlib.suppress(PlaywrightError, TimeoutError):
+                    async with asyncio.timeout(self._settings.browser_op_timeout_s):
+                        await context.close()
+
+    async def check(self) -> bool:
+        """Readiness: the browser is running, or can be started now."""
+        try:
+            browser = await self.browser()
+        except AnalysisError:
+            return False
+        return browser.is_connected()
+
+    async def close(self) -> None:
+        """Stops the browser and the Playwright driver; safe to call twice."""
+        async with self._launch_lock:
+            self._closed = True
+            await self._discard_browser()
+            playwright, self._playwright = self._playwright, None
+            if playwright is not None:
+                with contextlib.suppress(PlaywrightError, OSError):
+                    await playwright.stop()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]

@@ -1,0 +1,205 @@
+"""One page on one device, in the order DESIGN.md section 6 sets, every step within a budget.
+
+navigate (first response) -> `load` (budget) -> network quiet (budget) -> is the page responsive? ->
+fold screenshot as the visitor sees it -> performance reading -> facts (overlays measured, then hidden)
+-> axe-core -> scroll for lazy content -> full-page screenshot (height-capped).
+
+What ran out of budget is recorded in `DeviceFacts.timed_out` and the capture goes on with what the page
+has by then: a slow third party must not cost the analysis. Only a page that cannot be measured at all
+(facts unreadable, screenshots impossible) fails the capture.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from playwright.async_api import BrowserContext, Page
+from playwright.async_api import Error as PlaywrightError
+
+from shared.capture.axe_audit import inject_axe, run_axe
+from shared.capture.browser import BrowserPool
+from shared.capture.containment import PageContainment
+from shared.capture.devices import DeviceProfile
+from shared.capture.lazy_content import trigger_lazy_content
+from shared.capture.metrics import PerformanceReading, build_metrics, read_performance
+from shared.capture.navigation import document_too_large, open_document, wait_for_load
+from shared.capture.page_facts import collect_facts, reread_images
+from shared.capture.result import ScreenshotImage
+from shared.capture.screenshots import fold_screenshot, full_page_screenshot
+from shared.capture.scripts import PageScripts, script
+from shared.capture.traffic import TrafficLog
+from shared.config import Settings
+from shared.errors import AnalysisError, ErrorCode
+from shared.models.facts import AxeViolation, DeviceFacts
+from shared.netguard.chromium import context_proxy
+from shared.netguard.egress import EgressGuard, GuardSession
+
+
+@dataclass(frozen=True)
+class DeviceCapture:
+    facts: DeviceFacts
+    screenshots: list[ScreenshotImage]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+async def capture_device(
+    url: str, device: DeviceProfile, *, browser: BrowserPool, guard: EgressGuard, settings: Settings
+) -> DeviceCapture:
+    """Captures `url` on `device` in a fresh context whose every connection passes the egress guard."""
+    async with guard.session() as session, browser.context(device, context_proxy(session)) as context:
+        await context.add_init_script(script=script("perf_observer"))
+        page = await context.new_page()
+        crashed: list[bool] = []
+        page.on("crash", lambda _page: crashed.append(True))
+        containment = await PageContainment.attach(context, page)
+        traffic = TrafficLog(page, session, settings.max_logged_events)
+        try:
+            return await _DeviceRun(page, device, settings, session, containment, traffic).capture(url)
+        except PlaywrightError as exc:
+            raise _browser_failure(exc, context, crashed=bool(crashed)) from exc
+        except TimeoutError as exc:
+            raise AnalysisError(
+                ErrorCode.capture_timeout,
+                f"the page could not be measured on {device.name}: the browser did not answer in time, "
+                "even with the page's JavaScript stopped",
+            ) from exc
+        finally:
+            traffic.close()
+            await containment.close()
+
+
+class _DeviceRun:
+    def __init__(
+        self,
+        page: Page,
+        device: DeviceProfile,
+        settings: Settings,
+        session: GuardSession,
+        containment: PageContainment,
+        traffic: TrafficLog,
+    ) -> None:
+        self.page = page
+        self.device = device
+        self.settings = settings
+        self.session = session
+        self.containment = containment
+        self.traffic = traffic
+        self.scripts = PageScripts(page, containment)
+        self.timed_out: list[str] = []
+        self.timings: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def _stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[f"capture.{self.device.name}.{name}"] = round((time.perf_counter() - started) * 1000, 1)
+
+    async def capture(self, url: str) -> DeviceCapture:
+        settings, scripts = self.settings, self.scripts
+        with self._stage("navigate"):
+            response = await open_document(
+                self.page, url, traffic=self.traffic, session=self.session, settings=settings
+            )
+        with self._stage("settle"):
+            if not await wait_for_load(self.page, settings.load_budget_s):
+                self.timed_out.append("load")
+            self.containment.lock_navigation()
+            if not await scripts.responsive(settings.responsiveness_probe_s):
+                self.timed_out.append("script")
+            quiet, axe_ready = await asyncio.gather(
+                self.traffic.wait_quiet(settings.network_quiet_ms / 1000, settings.network_quiet_budget_s),
+                self._inject_axe(),
+            )
+            if not quiet:
+                self.timed_out.append("network_quiet")
+        with self._stage("fold_screenshot"):
+            fold = await fold_screenshot(self.containment, self.device.name, settings)
+        with self._stage("metrics"):
+            reading = await self._performance()
+        with self._stage("facts"):
+            collected = await collect_facts(scripts, self.device, settings)
+        with self._stage("axe"):
+            a11y = await self._axe(axe_ready)
+        with self._stage("lazy_content"):
+            images = collected.images
+            if self.containment.frozen:
+                self.timed_out.append("lazy_content")
+            else:
+                if not await trigger_lazy_content(scripts, self.traffic, settings, self.device.height):
+                    self.timed_out.append("lazy_content")
+                images = await reread_images(scripts, images, settings.script_budget_s)
+        with self._stage("full_screenshot"):
+            full = await full_page_screenshot(scripts, self.containment, self.device.name, settings)
+        await self.traffic.settle(settings.script_budget_s)
+
+        main = self.traffic.main_responses[-1] if self.traffic.main_responses else response
+        facts = DeviceFacts(
+            device=self.device.name,
+            url=self.page.url,
+            status_code=main.status,
+            content_type=main.headers.get("content-type"),
+            headings=collected.headings,
+            ctas=collected.ctas,
+            forms=collected.forms,
+            images=images,
+            trust=collected.trust,
+            navigation=collected.navigation,
+            meta=collected.meta,
+            text=collected.text,
+            overlays=collected.overlays,
+            layout=collected.layout,
+            metrics=build_metrics(reading, self.traffic, collected.dom_nodes),
+            a11y=a11y,
+            timed_out=self.timed_out,
+            truncated=full.ref.truncated,
+            behaviour=self.containment.behaviour(),
+        )
+        return DeviceCapture(facts=facts, screenshots=[fold, full], timings_ms=self.timings)
+
+    async def _performance(self) -> PerformanceReading | None:
+        try:
+            reading = await read_performance(self.scripts, self.settings.script_budget_s)
+        except TimeoutError:
+            self.timed_out.append("metrics")
+            return None
+        if reading.document_bytes > self.settings.max_document_bytes:
+            raise document_too_large(reading.document_bytes, self.settings)
+        return reading
+
+    async def _inject_axe(self) -> bool:
+        if not self.settings.axe_enabled:
+            return False
+        try:
+            await inject_axe(self.scripts, self.settings.axe_budget_s)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _axe(self, ready: bool) -> list[AxeViolation]:
+        if not self.settings.axe_enabled:
+            return []
+        if not ready:
+            self.timed_out.append("axe")
+            return []
+        try:
+            return await run_axe(self.scripts, self.settings.axe_budget_s)
+        except TimeoutError:
+            self.timed_out.append("axe")
+            return []
+
+
+def _browser_failure(exc: PlaywrightError, context: BrowserContext, *, crashed: bool) -> AnalysisError:
+    browser = context.browser
+    if crashed or browser is None or not browser.is_connected():
+        return AnalysisError(
+            ErrorCode.browser_crashed,
+            "the browser crashed while rendering the page" if crashed else "the browser process died",
+        )
+    text = (exc.message or str(exc)).splitlines()[0][:300]
+    return AnalysisError(ErrorCode.internal, f"the browser failed while measuring the page: {text}")

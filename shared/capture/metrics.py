@@ -1,0 +1,41 @@
+"""Performance metrics of one page: the in-page timing summary plus what the traffic log counted."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.capture.scripts import PageScripts
+from shared.capture.traffic import TrafficLog
+from shared.models.facts import Metrics
+
+
+class PerformanceReading(BaseModel):
+    """What js/perf_read.js returns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ttfb_ms: float | None
+    fcp_ms: float | None
+    lcp_ms: float | None
+    cls: float
+    tbt_ms: float
+    document_bytes: int
+
+
+async def read_performance(scripts: PageScripts, budget_s: float) -> PerformanceReading:
+    return PerformanceReading.model_validate(await scripts.run("perf_read", budget_s=budget_s))
+
+
+def build_metrics(reading: PerformanceReading | None, traffic: TrafficLog, dom_nodes: int) -> Metrics:
+    return Metrics(
+        ttfb_ms=reading.ttfb_ms if reading else None,
+        fcp_ms=reading.fcp_ms if reading else None,
+        lcp_ms=reading.lcp_ms if reading else None,
+        cls=reading.cls if reading else None,
+        tbt_ms=reading.tbt_ms if reading else None,
+        request_count=traffic.request_count,
+        transfer_bytes=traffic.transfer_bytes,
+        dom_nodes=dom_nodes,
+        console_errors=list(traffic.console_errors),
+        failed_requests=list(traffic.failed),
+    )

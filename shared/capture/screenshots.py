@@ -1,0 +1,69 @@
+"""The two pictures of a page per device: the first viewport as a visitor sees it, and the whole page.
+
+Taken with CDP `Page.captureScreenshot` directly, with `optimizeForSpeed` (a faster PNG compression
+level): on this kind of machine PNG encoding is most of a screenshot's cost, and a 30-50 % larger file
+is the better trade. The full page is a clip of the document from the top, at most
+`full_page_max_height_px` high, so an endless page cannot produce an endless image; Chromium paints
+beyond the viewport for it (`captureBeyondViewport`) without resizing the window, so `vh`-sized sections
+keep their height.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import struct
+from typing import Any, Literal
+
+from shared.capture.containment import PageContainment
+from shared.capture.result import ScreenshotImage
+from shared.capture.scripts import PageScripts
+from shared.config import Settings
+from shared.models.facts import Device
+from shared.models.report import Screenshot
+
+
+async def fold_screenshot(containment: PageContainment, device: Device, settings: Settings) -> ScreenshotImage:
+    png = await _shoot(containment, settings.screenshot_budget_s, {})
+    return _image(png, device, "fold", truncated=False)
+
+
+async def full_page_screenshot(
+    scripts: PageScripts, containment: PageContainment, device: Device, settings: Settings
+) -> ScreenshotImage:
+    size = await scripts.run("page_size", budget_s=settings.script_budget_s)
+    document_height = int(size["height"])
+    height = max(1, min(document_height, settings.full_page_max_height_px))
+    clip = {"x": 0, "y": 0, "width": max(1, int(size["width"])), "height": height, "scale": 1}
+    png = await _shoot(containment, settings.screenshot_budget_s, {"clip": clip, "captureBeyondViewport": True})
+    return _image(png, device, "full", truncated=document_height > settings.full_page_max_height_px)
+
+
+async def _shoot(containment: PageContainment, budget_s: float, params: dict[str, Any]) -> bytes:
+    """A PNG; a page whose JavaScript keeps the main thread busy cannot paint, so on a timeout its
+    JavaScript is stopped and the shot taken once more."""
+    command = {"format": "png", "optimizeForSpeed": True, **params}
+    try:
+        reply = await asyncio.wait_for(containment.cdp.send("Page.captureScreenshot", command), timeout=budget_s)
+    except TimeoutError:
+        if containment.frozen:
+            raise
+        await containment.freeze_scripts()
+        reply = await asyncio.wait_for(containment.cdp.send("Page.captureScreenshot", command), timeout=budget_s)
+    return base64.b64decode(reply["data"])
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the PNG header (the IHDR chunk always comes first)."""
+    if len(png) < 24 or png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def _image(png: bytes, device: Device, kind: Literal["fold", "full"], *, truncated: bool) -> ScreenshotImage:
+    width, height = png_size(png)
+    ref = Screenshot(
+        name=f"{device}-{kind}.png", device=device, kind=kind, width=width, height=height, truncated=truncated
+    )
+    return ScreenshotImage(ref=ref, png=png)
