@@ -176,6 +176,7 @@ async def submit_job(
             use_cache=not request.force,
             request_digest=request_digest(principal, request, url),
             idempotency=idempotency,
+            enqueue_to_stream=rt.queue.name == "redis",
         )
     except RedisError as exc:
         raise ServiceUnavailable("the job store is unavailable") from exc
@@ -185,7 +186,8 @@ async def submit_job(
     job = result.job
     with job_context(job.id):
         if result.kind == "created":
-            await _enqueue(rt, job, idempotency)
+            if rt.queue.name != "redis":  # the Redis Streams message was added by the submit step itself
+                await _enqueue(rt, job, idempotency)
             log.info("job queued", extra={"url": job.url})
         elif result.kind == "cached":
             log.info("served from cache", extra={"url": job.url})

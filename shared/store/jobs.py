@@ -21,7 +21,9 @@ from shared.store.ratelimit import hit_rate_limit
 
 # KEYS: idempotency ('' = none), cache pointer ('' = bypass), in-flight pointer, candidate job.
 # ARGV: candidate id, queued JSON, cached JSON, body digest, result TTL, in-flight TTL, job prefix,
-#       report prefix, screenshots prefix, cache key to store on the job.
+#       report prefix, screenshots prefix, cache key to store on the job, stream ('' = another queue
+#       enqueues), stream max length. With the Redis Streams queue a new job is enqueued here, so a
+#       submit is one round trip and a job is never stored without its message.
 _SUBMIT = """
 local idem, cache, inflight, cand = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local id, queued, cached, body = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -70,6 +72,10 @@ redis.call('HSET', cand, 'data', queued, 'status', 'queued', 'inflight', infligh
 redis.call('EXPIRE', cand, ttl)
 redis.call('SET', inflight, id, 'EX', inflight_ttl)
 remember(id)
+if ARGV[11] ~= '' then
+  redis.call('XADD', ARGV[11], 'MAXLEN', '~', ARGV[12], '*', 'job_id', id, 'attempt', '1')
+  redis.call('EXPIRE', ARGV[11], ttl)
+end
 return {'created', id, queued}
 """
 
@@ -187,9 +193,11 @@ class JobStore:
         use_cache: bool,
         request_digest: str,
         idempotency: IdempotencyRef | None,
+        enqueue_to_stream: bool = False,
     ) -> SubmitResult:
         """In one atomic step: the job an Idempotency-Key made, else a cache hit (stored as `cached`),
-        else the identical job in flight, else `queued` stored as a new job."""
+        else the identical job in flight, else `queued` stored as a new job (and, with
+        `enqueue_to_stream`, added to the Redis Streams queue in the same step)."""
         keys = self.keys
         cache_key = keys.cache(cache_fingerprint)
         idem_key = keys.idempotency(idempotency.principal, idempotency.key) if idempotency else ""
@@ -206,6 +214,8 @@ class JobStore:
                 keys.report_prefix,
                 keys.screenshots_prefix,
                 cache_key,
+                keys.stream if enqueue_to_stream else "",
+                self.settings.stream_max_len,
             ],
         )
         job = Job.model_validate_json(data) if data else None
