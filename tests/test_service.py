@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
+from http.server import SimpleHTTPRequestHandler
 
 import pytest
 
@@ -24,8 +25,9 @@ from shared.service import (
     readiness,
     submit_job,
 )
-from tests.support.jobs import jobs_settings, request, wait_until
+from tests.support.jobs import TARGET, jobs_settings, request, wait_until
 from tests.support.scripted_analysis import ScriptedAnalysis
+from tests.support.servers import LoopbackServer
 
 TRANSIENT = AnalysisError(ErrorCode.capture_timeout, "the page did not load in time")
 PERMANENT = AnalysisError(ErrorCode.not_html, "the URL is a PDF, not a page")
@@ -234,3 +236,42 @@ async def test_logs_are_json_lines_with_severity_and_job_id() -> None:
     assert entry["job_id"] == "job-42"
     assert entry["attempt"] == 2
     assert "job_id" not in json.loads(JsonFormatter().format(record))
+
+
+async def test_every_job_with_a_callback_gets_its_webhook_also_from_cache(redis_url: str) -> None:
+    received: list[dict[str, object]] = []
+    arrived = asyncio.Condition()
+    loop = asyncio.get_running_loop()
+
+    def hook(handler: SimpleHTTPRequestHandler) -> None:
+        received.append(json.loads(handler.rfile.read(int(handler.headers["Content-Length"]))))
+        handler.send_response(204)
+        handler.end_headers()
+        asyncio.run_coroutine_threadsafe(_notify_all(arrived), loop)
+
+    with LoopbackServer(routes={"/hook": hook}) as receiver:
+        settings = jobs_settings(redis_url, allowed_private_hosts=[TARGET, receiver.host_port], webhook_secret="k")
+        rt = await Runtime.create(settings, analyze=ScriptedAnalysis())
+        try:
+            body = request("/hooked", callback_url=receiver.url("/hook"))
+            first = (await submit_job(rt, body, principal="p", idempotency_key=None)).job
+            async with arrived:
+                await asyncio.wait_for(arrived.wait_for(lambda: len(received) == 1), 20)
+            hit = await submit_job(
+                rt, body.model_copy(update={"metadata": {"again": True}}), principal="p", idempotency_key=None
+            )
+            assert hit.cached
+            async with arrived:
+                await asyncio.wait_for(arrived.wait_for(lambda: len(received) == 2), 20)
+        finally:
+            await rt.close()
+    assert [(event["id"], event["status"], event["type"]) for event in received] == [
+        (first.id, "succeeded", "analysis.succeeded"),
+        (hit.job.id, "succeeded", "analysis.succeeded"),
+    ]
+    assert received[1]["cached"] is True and received[1]["metadata"] == {"again": True}
+
+
+async def _notify_all(condition: asyncio.Condition) -> None:
+    async with condition:
+        condition.notify_all()
