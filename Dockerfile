@@ -18,6 +18,7 @@ ENV PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1
 
 # Build tools only for a dependency that ships no wheel for this platform; they stay in this stage.
+# Their versions are whatever bookworm ships: nothing of them reaches the final image.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential \
@@ -41,11 +42,15 @@ FROM ${PYTHON_IMAGE} AS runtime
 
 # Debian's Chromium rather than Playwright's download: apt brings the exact system libraries it needs
 # and its security updates, and it is the browser the test suite runs against (CHROMIUM_PATH below).
+# Fonts so screenshots (which Claude judges) show text and emoji rather than empty boxes; add
+# fonts-noto-cjk (about 60 MB) for Chinese, Japanese and Korean pages.
 # tini is PID 1: it forwards SIGTERM to the role and reaps the zombies Chromium's helper processes leave
 # when the browser is killed; Cloud Run has no `docker run --init`.
+# Versions are not pinned: bookworm's security updates must reach Chromium on every rebuild.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-liberation tini \
+    && apt-get install -y --no-install-recommends \
+        chromium fonts-dejavu-core fonts-liberation fonts-noto-color-emoji tini \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 app \
