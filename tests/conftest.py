@@ -15,6 +15,7 @@ pytest_plugins: list[str] = [
     "tests.support.cloudtasks",
     "tests.support.gateway",
     "tests.support.reports",
+    "tests.support.fake_claude",
 ]
 
 TESTS_DIR = Path(__file__).parent

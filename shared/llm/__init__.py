@@ -1,0 +1,6 @@
+"""Claude's review of a page, grounded in the measured facts; see DESIGN.md section 8."""
+
+from shared.llm.judge import judge
+from shared.llm.verdict import LlmVerdict
+
+__all__ = ["LlmVerdict", "judge"]
