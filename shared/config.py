@@ -138,6 +138,9 @@ class Settings(BaseSettings):
         15.0, gt=0, le=600, description="How often the worker looks for deliveries a dead consumer left."
     )
     stream_max_len: int = Field(100_000, ge=100, description="Approximate cap of the Redis Streams queue length.")
+    worker_forget_consumer_after_s: float = Field(
+        3600.0, ge=60, description="A consumer with nothing pending and silent this long is removed from the group."
+    )
 
     # --- HTTP, auth, limits ------------------------------------------------------------------------
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)

@@ -166,3 +166,33 @@ async def _until(read: Callable[[], Awaitable[object]], wanted: object, timeout_
             if await read() == wanted:
                 return
             await asyncio.sleep(0.02)
+
+
+async def test_departed_consumers_with_nothing_pending_are_forgotten(rt: Runtime) -> None:
+    stream = rt.store.keys.stream
+    await rt.redis.xgroup_create(stream, GROUP, id="0", mkstream=True)
+    await rt.redis.xgroup_createconsumer(stream, GROUP, "departed")
+    await rt.redis.xadd(stream, {"job_id": "held", "attempt": "1"})
+    await rt.redis.xreadgroup(GROUP, "holding", {stream: ">"}, count=1)
+    await asyncio.sleep(0.2)
+    settings = rt.settings.model_copy(update={"worker_forget_consumer_after_s": 0.1})
+    stop = asyncio.Event()
+
+    async def handler(delivery: Delivery) -> DeliveryOutcome:
+        return "done"
+
+    task = asyncio.create_task(StreamWorker(rt.redis, settings, handler, consumer="alive", concurrency=1).run(stop))
+
+    async def names() -> set[str]:
+        return {consumer["name"].decode() for consumer in await rt.redis.xinfo_consumers(stream, GROUP)}
+
+    try:
+        async with asyncio.timeout(10):
+            while True:
+                if "departed" not in await names():
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    assert "holding" in await names(), "a consumer with a pending delivery is kept for XAUTOCLAIM"

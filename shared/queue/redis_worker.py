@@ -127,6 +127,7 @@ class StreamWorker:
         _next, claimed, *_ = await self._redis.xautoclaim(
             self._keys.stream, GROUP, self._consumer, min_idle_time=self._lease_ms, start_id="0-0", count=free
         )
+        await self._forget_departed_consumers()
         for message_id, fields in claimed:
             if not fields:
                 continue
@@ -135,6 +136,15 @@ class StreamWorker:
             deliveries = int(pending[0]["times_delivered"]) if pending else 1
             log.info("reclaimed a delivery left by a dead consumer", extra={"message_id": mid})
             self._start(mid, fields, deliveries=deliveries)
+
+    async def _forget_departed_consumers(self) -> None:
+        """Every worker start adds a consumer name; those gone quiet with nothing pending are dropped so the
+        group does not grow with each deploy. A live one that was dropped is re-created by its next read."""
+        threshold_ms = self._settings.worker_forget_consumer_after_s * 1000
+        for consumer in await self._redis.xinfo_consumers(self._keys.stream, GROUP):
+            name = consumer["name"].decode() if isinstance(consumer["name"], bytes) else consumer["name"]
+            if name != self._consumer and consumer["pending"] == 0 and consumer["idle"] > threshold_ms:
+                await self._redis.xgroup_delconsumer(self._keys.stream, GROUP, name)
 
     async def _promote_due(self) -> None:
         await self._promote(
