@@ -16,6 +16,7 @@ pytest_plugins: list[str] = [
     "tests.support.gateway",
     "tests.support.reports",
     "tests.support.fake_claude",
+    "tests.support.browser",
 ]
 
 TESTS_DIR = Path(__file__).parent

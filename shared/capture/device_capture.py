@@ -38,6 +38,8 @@ from shared.models.facts import AxeViolation, DeviceFacts
 from shared.netguard.chromium import context_proxy
 from shared.netguard.egress import EgressGuard, GuardSession
 
+_GONE_MARKS = ("has been closed", "Target closed", "crashed", "Browser closed", "Connection closed")
+
 
 @dataclass(frozen=True)
 class DeviceCapture:
@@ -51,14 +53,18 @@ async def capture_device(
 ) -> DeviceCapture:
     """Captures `url` on `device` in a fresh context whose every connection passes the egress guard."""
     async with guard.session() as session, browser.context(device, context_proxy(session)) as context:
-        await context.add_init_script(script=script("perf_observer"))
-        page = await context.new_page()
         crashed: list[bool] = []
-        page.on("crash", lambda _page: crashed.append(True))
-        containment = await PageContainment.attach(context, page)
-        traffic = TrafficLog(page, session, settings.max_logged_events)
         try:
-            return await _DeviceRun(page, device, settings, session, containment, traffic).capture(url)
+            await context.add_init_script(script=script("perf_observer"))
+            page = await context.new_page()
+            page.on("crash", lambda _page: crashed.append(True))
+            containment = await PageContainment.attach(context, page)
+            traffic = TrafficLog(page, session, settings.max_logged_events)
+            try:
+                return await _DeviceRun(page, device, settings, session, containment, traffic).capture(url)
+            finally:
+                traffic.close()
+                await containment.close()
         except PlaywrightError as exc:
             raise _browser_failure(exc, context, crashed=bool(crashed)) from exc
         except TimeoutError as exc:
@@ -67,9 +73,6 @@ async def capture_device(
                 f"the page could not be measured on {device.name}: the browser did not answer in time, "
                 "even with the page's JavaScript stopped",
             ) from exc
-        finally:
-            traffic.close()
-            await containment.close()
 
 
 class _DeviceRun:
@@ -173,7 +176,8 @@ class _DeviceRun:
         return reading
 
     async def _inject_axe(self) -> bool:
-        if not self.settings.axe_enabled:
+        # axe schedules its work with timers, which a page with its JavaScript stopped never runs.
+        if not self.settings.axe_enabled or self.containment.frozen:
             return False
         try:
             await inject_axe(self.scripts, self.settings.axe_budget_s)
@@ -184,7 +188,7 @@ class _DeviceRun:
     async def _axe(self, ready: bool) -> list[AxeViolation]:
         if not self.settings.axe_enabled:
             return []
-        if not ready:
+        if not ready or self.containment.frozen:
             self.timed_out.append("axe")
             return []
         try:
@@ -195,11 +199,14 @@ class _DeviceRun:
 
 
 def _browser_failure(exc: PlaywrightError, context: BrowserContext, *, crashed: bool) -> AnalysisError:
+    text = (exc.message or str(exc)).splitlines()[0][:300]
     browser = context.browser
-    if crashed or browser is None or not browser.is_connected():
+    # Capture never closes its own page or context while it runs, so "closed" means Chromium (or the
+    # page's renderer) went away; Playwright may report that before it marks the browser disconnected.
+    gone = browser is None or not browser.is_connected() or any(mark in text for mark in _GONE_MARKS)
+    if crashed or gone:
         return AnalysisError(
             ErrorCode.browser_crashed,
-            "the browser crashed while rendering the page" if crashed else "the browser process died",
+            "the browser crashed while rendering the page" if crashed else f"the browser process died ({text})",
         )
-    text = (exc.message or str(exc)).splitlines()[0][:300]
     return AnalysisError(ErrorCode.internal, f"the browser failed while measuring the page: {text}")

@@ -16,7 +16,7 @@
 //   close buttons and carousel arrows are controls, and social-profile/share links are not asks: all
 //   are left out.
 // - Trust: testimonial = blockquote, a testimonial/quote class, or a short text wholly in quotation
-//   marks; rating = star icons (grouped by their parent), rating classes, "4.8 out of 5", runs of ★;
+//   marks; rating = a row of 3+ star icons (their parent), rating classes, "4.8 out of 5", runs of ★;
 //   review = review markup or "123 reviews"; client_logos = a container of 3+ logo-like images (logo,
 //   client, partner, brand in src/alt/class/label) or of 3+ images under a "trusted by / clients /
 //   partners / as seen in" heading; guarantee = money-back, guarantee, risk-free, free returns, cancel
@@ -467,7 +467,7 @@
   const SECURITY_IMAGE = /secure|ssl|pci|norton|mcafee|trustpilot|trustedsite|verisign|verified|safe ?checkout/;
   const REVIEW_TEXT = /\b\d[\d,.]*\+?\s+(customer\s+|verified\s+)?(reviews|ratings)\b/i;
   const RATING_TEXT = /\b\d(\.\d)?\s*(\/|out of)\s*5\b|★★★|\b[1-5](\.\d)?[- ]stars?\b/i;
-  const STAR_CLASS = /(^|[\s_-])(bi-star|fa-star|star|stars|star-fill|star-half|rating|ratings)([\s_-]|$)/;
+  const STAR_ICON = /(^|\s)(bi-star(-fill|-half)?|fa-star(-half)?(-o)?|star(-fill|-half|-full|-empty|-icon)?|icon-star)(\s|$)/;
   const LOGO_WORDS = /logo|client|partner|brand|customer/;
   const LOGO_HEADING = /trusted by|our clients|clients|partners|as seen (in|on)|featured (in|on)|used by|customers include/i;
   const QUOTED = /^["“„«'‘].{18,400}["”»'’]$/s;
@@ -544,12 +544,15 @@
       if (QUOTED.test(text) && !found.some((item) => item.el.contains(el))) add(el, "testimonial", clean(text, 160));
     }
 
+    // Star icons are empty elements in a row: the row (3+ icons under one parent) is the rating.
     const starIcons = [...doc.querySelectorAll("[class]")].filter(
-      (el) => STAR_CLASS.test(classOf(el)) && el.children.length === 0,
+      (el) => el.children.length === 0 && STAR_ICON.test(classOf(el)),
     );
     for (const parent of uniqueInOrder(starIcons.map((el) => el.parentElement).filter(Boolean))) {
+      const icons = starIcons.filter((el) => el.parentElement === parent).length;
+      if (icons < 3) continue;
       const label = clean(parent.getAttribute("aria-label") || parent.innerText, 80);
-      add(parent, "rating", label || `${parent.querySelectorAll("[class]").length} stars`);
+      add(parent, "rating", label || `${icons} star icons`);
     }
     for (const el of doc.querySelectorAll("[itemprop=ratingValue], [itemprop=aggregateRating], [class*=rating i]")) {
       if (!found.some((item) => item.kind === "rating" && (item.el.contains(el) || el.contains(item.el)))) {
