@@ -14,7 +14,7 @@ from playwright.async_api import Page
 from shared.capture.browser import BrowserPool
 from shared.models.report import Report
 from shared.report.html import render_html
-from tests.support.reports import HOSTILE_DETAIL, HOSTILE_TITLE, build_report
+from tests.support.reports import HOSTILE_DETAIL, HOSTILE_TITLE, build_report, marker_geometry
 
 pytestmark = pytest.mark.browser
 
@@ -59,39 +59,30 @@ async def test_every_marker_lies_over_its_region(
 ) -> None:
     shots = {shot.name: shot for shot in sample_report.screenshots}
     async with opened(report_browser, sample_html, width=width) as page:
-        for finding in sample_report.findings:
-            if finding.region is None:
-                assert await page.locator(f'a.marker[data-finding="{finding.id}"]').count() == 0
-                continue
-            expected_shot = EXPECTED_SHOT[finding.id]
-            markers = page.locator(f'a.marker[data-finding="{finding.id}"]')
-            if expected_shot is None:
-                assert await markers.count() == 0, finding.id
-                continue
-            assert await markers.count() == 1, finding.id
-            marker = markers.first
-            canvas = page.locator(f'.canvas[data-shot="{expected_shot}"]')
-            assert await canvas.locator(f'a.marker[data-finding="{finding.id}"]').count() == 1, finding.id
-            image_box = await canvas.locator("img").bounding_box()
-            marker_box = await marker.bounding_box()
-            assert image_box is not None and marker_box is not None
-            shot = shots[expected_shot]
-            scale = image_box["width"] / shot.width
-            assert image_box["height"] / shot.height == pytest.approx(scale, rel=1e-3)
-            region = finding.region
-            left, top = max(region.x, 0), max(region.y, 0)
-            right, bottom = min(region.x + region.w, shot.width), min(region.y + region.h, shot.height)
-            assert marker_box["x"] == pytest.approx(image_box["x"] + left * scale, abs=TOLERANCE_PX), finding.id
-            assert marker_box["y"] == pytest.approx(image_box["y"] + top * scale, abs=TOLERANCE_PX), finding.id
-            assert marker_box["width"] == pytest.approx((right - left) * scale, abs=TOLERANCE_PX), finding.id
-            assert marker_box["height"] == pytest.approx((bottom - top) * scale, abs=TOLERANCE_PX), finding.id
-
-            # The number on the marker is the number beside the finding in the list.
-            number = await marker.get_attribute("data-number")
-            assert (await marker.inner_text()).strip() == number
-            card = page.locator(f'article.finding[data-finding="{finding.id}"]')
-            assert await card.get_attribute("id") == f"finding-{number}"
-            assert (await card.locator(".num").inner_text()).strip() == number
+        geometry = await marker_geometry(page)
+    markers = {marker["finding"]: marker for marker in geometry["markers"]}
+    cards = {card["finding"]: card for card in geometry["cards"]}
+    assert len(markers) == len(geometry["markers"]), "one marker per finding"
+    expected = {finding_id for finding_id, shot in EXPECTED_SHOT.items() if shot is not None}
+    assert set(markers) == expected
+    for finding in sample_report.findings:
+        if finding.id not in markers:
+            continue
+        marker, region = markers[finding.id], finding.region
+        assert region is not None
+        assert marker["shot"] == EXPECTED_SHOT[finding.id], finding.id
+        shot, image, box = shots[marker["shot"]], marker["image"], marker["box"]
+        scale = image["width"] / shot.width
+        assert image["height"] / shot.height == pytest.approx(scale, rel=1e-3)
+        left, top = max(region.x, 0), max(region.y, 0)
+        right, bottom = min(region.x + region.w, shot.width), min(region.y + region.h, shot.height)
+        assert box["x"] == pytest.approx(image["x"] + left * scale, abs=TOLERANCE_PX), finding.id
+        assert box["y"] == pytest.approx(image["y"] + top * scale, abs=TOLERANCE_PX), finding.id
+        assert box["width"] == pytest.approx((right - left) * scale, abs=TOLERANCE_PX), finding.id
+        assert box["height"] == pytest.approx((bottom - top) * scale, abs=TOLERANCE_PX), finding.id
+        # The number on the marker is the number beside the finding in the list.
+        assert marker["label"] == marker["number"] == cards[finding.id]["number"], finding.id
+        assert cards[finding.id]["anchor"] == f"finding-{marker['number']}"
 
 
 async def test_top_issues_are_numbered_first_and_link_to_their_findings(
@@ -135,7 +126,7 @@ async def test_page_and_model_text_is_shown_as_text_and_never_run(
 async def test_report_is_self_contained_and_not_blank(report_browser: BrowserPool, sample_html: str) -> None:
     assert "<script" not in sample_html.lower().replace("&lt;script", "")
     assert "url(" not in sample_html
-    assert not re.search(r'\ssrc="(?!data:image/png;base64,)', sample_html)
+    assert not re.search(r'\ssrc="(?!data:image/(png|jpeg);base64,)', sample_html)
     async with opened(report_browser, sample_html) as page:
         assert [url for url in page.requests if not url.startswith("data:")] == []  # type: ignore[attr-defined]
         loaded = await page.evaluate("[...document.images].every(img => img.complete && img.naturalWidth > 0)")

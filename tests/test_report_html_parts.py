@@ -33,6 +33,12 @@ def test_region_touching_the_fold_line_still_counts_as_first_view() -> None:
     assert placement is not None and placement.screenshot == "d-fold"
 
 
+def test_region_partly_above_the_document_goes_on_the_fold_shot_clipped() -> None:
+    placement = place_region(region("desktop", 0, -45, 144, 90), SHOTS)
+    assert placement is not None and placement.screenshot == "d-fold"
+    assert (placement.top_pct, placement.height_pct) == (0, 5)
+
+
 def test_region_below_or_across_the_fold_goes_on_the_full_page() -> None:
     for y in (880, 2000):
         placement = place_region(region("desktop", 0, y, 1440, 40), SHOTS)

@@ -25,24 +25,20 @@ class Placement:
 
 
 def place_region(region: Region, screenshots: Iterable[Screenshot]) -> Placement | None:
-    """The fold shot when the region lies wholly in the first viewport (what a visitor sees at once),
-    else the full-page shot; a region the shots do not show (below a capped page) gets no marker."""
+    """The fold shot when all that is visible of the region lies in the first viewport (what a visitor
+    sees at once), else the full-page shot; a region no shot shows (below a capped page) gets no marker."""
     shots = {shot.kind: shot for shot in screenshots if shot.device == region.device}
     fold, full = shots.get("fold"), shots.get("full")
-    if fold is not None and _overlaps_x(region, fold) and region.y >= 0 and region.y + region.h <= fold.height:
+    if fold is not None and _shows(fold, region) and region.y + region.h <= fold.height:
         return _clipped(region, fold)
     for shot in (full, fold):
-        if shot is not None and _overlaps_x(region, shot) and _overlaps_y(region, shot):
+        if shot is not None and _shows(shot, region):
             return _clipped(region, shot)
     return None
 
 
-def _overlaps_x(region: Region, shot: Screenshot) -> bool:
-    return region.x < shot.width and region.x + region.w >= 0
-
-
-def _overlaps_y(region: Region, shot: Screenshot) -> bool:
-    return region.y < shot.height and region.y + region.h >= 0
+def _shows(shot: Screenshot, region: Region) -> bool:
+    return region.x < shot.width and region.x + region.w >= 0 and region.y < shot.height and region.y + region.h >= 0
 
 
 def _clipped(region: Region, shot: Screenshot) -> Placement:

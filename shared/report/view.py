@@ -7,7 +7,6 @@ screenshot is the most pressing issue, and the number is the same in every list 
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -17,6 +16,7 @@ from typing import Literal
 from shared.models.facts import DEVICES, Device, Metrics
 from shared.models.report import CATEGORIES, Category, DeviceSummary, Finding, Report, Screenshot
 from shared.report.bands import BAND_LABELS, METRIC_THRESHOLDS, Band, metric_band, score_band
+from shared.report.images import image_data_uri
 from shared.report.markers import Placement, place_region
 
 CATEGORY_LABELS: dict[Category, str] = {
@@ -131,7 +131,7 @@ def build_view(report: Report, screenshots: Mapping[str, bytes]) -> ReportView:
         Shot(
             ref=shot,
             label=f"{DEVICE_LABELS[shot.device]} · {'first view' if shot.kind == 'fold' else 'full page'}",
-            data_uri=_png_data_uri(screenshots[shot.name]),
+            data_uri=image_data_uri(screenshots[shot.name]),
             markers=[item for item in items if item.placement and item.placement.screenshot == shot.name],
         )
         for shot in shown
@@ -298,7 +298,3 @@ def display_value(value: object) -> str:
     else:
         text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= VALUE_DISPLAY_CHARS else text[: VALUE_DISPLAY_CHARS - 1] + "…"
-
-
-def _png_data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")

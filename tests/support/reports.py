@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
+from playwright.async_api import Page
 
 from shared.capture.browser import BrowserPool
 from shared.config import Settings
@@ -305,6 +307,39 @@ def render_screenshots(report: Report) -> dict[str, bytes]:
         image.save(buffer, format="PNG", optimize=False, compress_level=1)
         pngs[ref.name] = buffer.getvalue()
     return pngs
+
+
+# Everything the marker tests compare, read from the rendered page in one round trip.
+_MARKER_GEOMETRY_JS = """
+() => {
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return {x: r.x, y: r.y, width: r.width, height: r.height};
+  };
+  const markers = [...document.querySelectorAll("a.marker")].map((marker) => {
+    const canvas = marker.closest(".canvas");
+    return {
+      finding: marker.dataset.finding,
+      number: marker.dataset.number,
+      label: marker.innerText.trim(),
+      shot: canvas.dataset.shot,
+      box: box(marker),
+      image: box(canvas.querySelector("img")),
+    };
+  });
+  const cards = [...document.querySelectorAll("article.finding")].map((card) => ({
+    finding: card.dataset.finding,
+    anchor: card.id,
+    number: card.querySelector(".num").innerText.trim(),
+  }));
+  return {markers, cards};
+}
+"""
+
+
+async def marker_geometry(page: Page) -> dict[str, Any]:
+    """`markers`: finding, number, label, shot, box and image rects; `cards`: finding, anchor, number."""
+    return await page.evaluate(_MARKER_GEOMETRY_JS)
 
 
 @pytest.fixture(scope="session")
