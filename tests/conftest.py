@@ -11,11 +11,12 @@ from shared.config import Settings
 from tests.support.servers import LoopbackServer
 
 pytest_plugins: list[str] = [
+    "tests.support.netguard",
     "tests.support.redis",
     "tests.support.cloudtasks",
-    "tests.support.gateway",
     "tests.support.reports",
     "tests.support.fake_claude",
+    "tests.support.gateway",
     "tests.support.browser",
 ]
 

@@ -5,13 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from shared.netguard.addresses import IPAddress, parse_ip
-
-
-def _normalise_host(host: str) -> str:
-    host = host.strip().strip("[]").rstrip(".").lower()
-    address = parse_ip(host)
-    return str(address) if address is not None else host
+from shared.netguard.addresses import IPAddress, normalise_host
 
 
 @dataclass(frozen=True)
@@ -26,11 +20,11 @@ class Allowlist:
             host, sep, port = entry.strip().rpartition(":")
             if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
                 raise ValueError(f"allowlist entry {entry!r} is not host:port")
-            endpoints.add((_normalise_host(host), int(port)))
+            endpoints.add((normalise_host(host), int(port)))
         return cls(frozenset(endpoints))
 
     def allows(self, host: str, port: int, address: IPAddress | None = None) -> bool:
         """An endpoint is allowed when its name or the address it resolved to is listed with this port."""
-        if (_normalise_host(host), port) in self.endpoints:
+        if (normalise_host(host), port) in self.endpoints:
             return True
         return address is not None and (str(address), port) in self.endpoints

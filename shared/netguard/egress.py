@@ -1,12 +1,10 @@
 """The egress guard: a SOCKS5 proxy on loopback through which every outbound connection must pass.
 
-Why a proxy and not request interception: interception sees requests, not connections. It misses
-service-worker fetches, beacons sent while a page unloads, WebSockets on some paths, and it checks a
-name that Chromium then resolves again (DNS rebinding). Here Chromium hands the proxy the host *name*
-(SOCKS5 resolves remotely); the guard resolves it once, checks every address, and connects to the
-address it checked. Each redirect hop, subresource, iframe, worker and socket is a new connection and
-meets the same check. Each browser context gets its own session (own port), so refusals are attributed
-to the analysis that caused them.
+Chromium hands the proxy the host *name* (SOCKS5 resolves remotely); the guard calls `decide`, which
+resolves it once and checks every address, then connects to an address it checked. Each redirect hop,
+subresource, iframe, worker and socket is a new connection and meets the same check. Each browser
+context (or webhook delivery) gets its own session, on its own port, so refusals are attributed to the
+analysis that caused them, and closing the session closes every socket it opened.
 """
 
 from __future__ import annotations
@@ -14,29 +12,51 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
-import socket
 import struct
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Literal
 
-from shared.netguard.addresses import IPAddress, is_public, parse_ip
+from shared.config import Settings
+from shared.netguard.addresses import IPAddress, normalise_host
 from shared.netguard.allowlist import Allowlist
+from shared.netguard.decision import (
+    Decision,
+    RefusalReason,
+    Resolver,
+    decide,
+    system_resolver,
+)
 
-RefusalReason = Literal["blocked", "dns_failure", "connect_failed"]
+__all__ = [
+    "Decision",
+    "EgressGuard",
+    "GuardSession",
+    "Refusal",
+    "RefusalReason",
+    "decide",
+]
 
 _SOCKS_VERSION = 5
+_NO_AUTH, _NO_ACCEPTABLE_METHOD = 0x00, 0xFF
 _CMD_CONNECT = 1
 _ATYP_IPV4, _ATYP_DOMAIN, _ATYP_IPV6 = 1, 3, 4
-_REPLY = {
-    "ok": 0,
-    "failure": 1,
-    "blocked": 2,
-    "dns_failure": 4,
-    "connect_failed": 5,
-    "unsupported": 7,
+# RFC 1928 section 6 reply codes.
+_REPLY_SUCCEEDED = 0x00
+_REPLY_FOR_REFUSAL: dict[RefusalReason, int] = {
+    "busy": 0x01,  # general SOCKS server failure
+    "blocked": 0x02,  # connection not allowed by ruleset
+    "dns_failure": 0x04,  # host unreachable
+    "dns_timeout": 0x04,
+    "connect_failed": 0x05,  # connection refused
 }
+_REPLY_COMMAND_NOT_SUPPORTED = 0x07
+_REPLY_ADDRESS_TYPE_NOT_SUPPORTED = 0x08
 _PIPE_CHUNK = 64 * 1024
+_DEFAULTS = Settings.model_fields
+
+
+class _HandshakeError(Exception):
+    """The client spoke something other than a SOCKS5 CONNECT we serve; the reply has been sent."""
 
 
 @dataclass(frozen=True)
@@ -45,37 +65,7 @@ class Refusal:
     port: int
     reason: RefusalReason
     addresses: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Where a connection may go: the checked addresses, or why it may not."""
-
-    addresses: tuple[IPAddress, ...] = ()
-    refusal: RefusalReason | None = None
-
-
-async def decide(host: str, port: int, allowlist: Allowlist) -> Decision:
-    """Resolves `host` once and admits it only if every address is public or the endpoint is allowlisted.
-
-    Every address must pass, not just one: a name resolving to one public and one private address
-    is a rebinding setup, and Chromium-side fallback could otherwise pick the private one.
-    """
-    literal = parse_ip(host)
-    if literal is not None:
-        resolved: tuple[IPAddress, ...] = (literal,)
-    else:
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError):
-            return Decision(refusal="dns_failure")
-        resolved = tuple(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos))
-        if not resolved:
-            return Decision(refusal="dns_failure")
-    if all(is_public(address) or allowlist.allows(host, port, address) for address in resolved):
-        return Decision(addresses=resolved)
-    return Decision(addresses=resolved, refusal="blocked")
+    why: str | None = None
 
 
 @dataclass
@@ -86,17 +76,56 @@ class GuardSession:
     refusals: list[Refusal] = field(default_factory=list)
     connections: int = 0
 
-    def refusal_for(self, host: str) -> Refusal | None:
-        host = host.strip("[]").rstrip(".").lower()
-        return next((r for r in self.refusals if r.host.strip("[]").rstrip(".").lower() == host), None)
+    def refusal_for(self, host: str, port: int | None = None) -> Refusal | None:
+        """The latest refusal of `host` (and `port`, if given), compared in normalised form."""
+        name = normalise_host(host)
+        return next(
+            (
+                refusal
+                for refusal in reversed(self.refusals)
+                if normalise_host(refusal.host) == name and (port is None or refusal.port == port)
+            ),
+            None,
+        )
 
 
 class EgressGuard:
     """Per-process SOCKS5 proxy factory; `session()` opens a listener for one context."""
 
-    def __init__(self, allowlist: Allowlist, *, connect_timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        allowlist: Allowlist,
+        *,
+        connect_timeout_s: float = 10.0,
+        handshake_timeout_s: float = _DEFAULTS["egress_handshake_timeout_s"].default,
+        resolve_timeout_s: float = _DEFAULTS["dns_timeout_s"].default,
+        max_connections: int = _DEFAULTS["egress_max_connections"].default,
+        resolver: Resolver = system_resolver,
+    ) -> None:
         self._allowlist = allowlist
         self._connect_timeout_s = connect_timeout_s
+        self._handshake_timeout_s = handshake_timeout_s
+        self._resolve_timeout_s = resolve_timeout_s
+        self._max_connections = max_connections
+        self._resolver = resolver
+
+    @classmethod
+    def from_settings(cls, settings: Settings, allowlist: Allowlist | None = None) -> EgressGuard:
+        return cls(
+            allowlist if allowlist is not None else Allowlist.parse(settings.allowed_private_hosts),
+            connect_timeout_s=settings.navigation_timeout_s,
+            handshake_timeout_s=settings.egress_handshake_timeout_s,
+            resolve_timeout_s=settings.dns_timeout_s,
+            max_connections=settings.egress_max_connections,
+        )
+
+    @property
+    def allowlist(self) -> Allowlist:
+        return self._allowlist
+
+    async def decide(self, host: str, port: int) -> Decision:
+        """The policy decision this guard applies, with its own resolver and DNS budget."""
+        return await decide(host, port, self._allowlist, resolver=self._resolver, timeout_s=self._resolve_timeout_s)
 
     @contextlib.asynccontextmanager
     async def session(self) -> AsyncIterator[GuardSession]:
@@ -108,9 +137,14 @@ class EgressGuard:
             assert task is not None
             tasks.add(task)
             try:
-                await self._serve(reader, writer, state)
+                if len(tasks) > self._max_connections:
+                    # Refuse rather than queue: a waiting client would hold its socket past every budget.
+                    await self._refuse_busy(reader, writer, state)
+                else:
+                    await self._serve(reader, writer, state)
             finally:
                 tasks.discard(task)
+                await _close(writer)
 
         server = await asyncio.start_server(on_client, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
@@ -126,74 +160,100 @@ class EgressGuard:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, state: GuardSession) -> None:
         try:
-            target = await self._handshake(reader, writer)
-            if target is None:
-                return
-            host, port = target
-            decision = await decide(host, port, self._allowlist)
+            async with asyncio.timeout(self._handshake_timeout_s):
+                host, port = await _handshake(reader, writer)
+            decision = await self.decide(host, port)
             if decision.refusal is not None:
-                state.refusals.append(Refusal(host, port, decision.refusal, tuple(str(a) for a in decision.addresses)))
-                await _reply(writer, decision.refusal)
+                await _refuse(writer, state, Refusal(host, port, decision.refusal, _texts(decision), decision.why))
                 return
             upstream = await self._connect(decision.addresses, port)
             if upstream is None:
-                state.refusals.append(Refusal(host, port, "connect_failed", tuple(str(a) for a in decision.addresses)))
-                await _reply(writer, "connect_failed")
+                refusal = Refusal(host, port, "connect_failed", _texts(decision), "no checked address accepted")
+                await _refuse(writer, state, refusal)
                 return
             state.connections += 1
-            await _reply(writer, "ok")
+            await _send_reply(writer, _REPLY_SUCCEEDED)
             await _pipe_both(reader, writer, *upstream)
-        except (asyncio.IncompleteReadError, ConnectionError, TimeoutError):
+        except (_HandshakeError, asyncio.IncompleteReadError, ConnectionError, TimeoutError):
             return
-        finally:
-            writer.close()
-            with contextlib.suppress(ConnectionError, OSError):
-                await writer.wait_closed()
 
-    async def _handshake(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[str, int] | None:
-        version, n_methods = await reader.readexactly(2)
-        if version != _SOCKS_VERSION:
-            return None
-        methods = await reader.readexactly(n_methods)
-        if 0 not in methods:
-            writer.write(bytes([_SOCKS_VERSION, 0xFF]))
-            await writer.drain()
-            return None
-        writer.write(bytes([_SOCKS_VERSION, 0]))
-        await writer.drain()
-        version, command, _, address_type = await reader.readexactly(4)
-        if address_type == _ATYP_IPV4:
-            host = str(ipaddress.IPv4Address(await reader.readexactly(4)))
-        elif address_type == _ATYP_IPV6:
-            host = str(ipaddress.IPv6Address(await reader.readexactly(16)))
-        elif address_type == _ATYP_DOMAIN:
-            length = (await reader.readexactly(1))[0]
-            host = (await reader.readexactly(length)).decode("idna", errors="strict")
-        else:
-            await _reply(writer, "unsupported")
-            return None
-        (port,) = struct.unpack("!H", await reader.readexactly(2))
-        if version != _SOCKS_VERSION or command != _CMD_CONNECT:
-            await _reply(writer, "unsupported")
-            return None
-        return host, port
+    async def _refuse_busy(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, state: GuardSession
+    ) -> None:
+        with contextlib.suppress(_HandshakeError, asyncio.IncompleteReadError, ConnectionError, TimeoutError):
+            async with asyncio.timeout(self._handshake_timeout_s):
+                host, port = await _handshake(reader, writer)
+            await _refuse(writer, state, Refusal(host, port, "busy", (), f"over {self._max_connections} connections"))
 
     async def _connect(
         self, addresses: tuple[IPAddress, ...], port: int
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
         for address in addresses:
             try:
-                return await asyncio.wait_for(
-                    asyncio.open_connection(str(address), port), timeout=self._connect_timeout_s
-                )
+                async with asyncio.timeout(self._connect_timeout_s):
+                    return await self._open(address, port)
             except (OSError, TimeoutError):
                 continue
         return None
 
+    async def _open(self, address: IPAddress, port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """The one place a checked address is dialled (tests fence it so nothing leaves the machine)."""
+        return await asyncio.open_connection(str(address), port)
 
-async def _reply(writer: asyncio.StreamWriter, outcome: str) -> None:
-    writer.write(bytes([_SOCKS_VERSION, _REPLY[outcome], 0, _ATYP_IPV4, 0, 0, 0, 0, 0, 0]))
+
+async def _handshake(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[str, int]:
+    """Reads a SOCKS5 greeting and CONNECT request (RFC 1928), no authentication; returns host, port."""
+    version, n_methods = await reader.readexactly(2)
+    if version != _SOCKS_VERSION:
+        raise _HandshakeError
+    if _NO_AUTH not in await reader.readexactly(n_methods):
+        writer.write(bytes([_SOCKS_VERSION, _NO_ACCEPTABLE_METHOD]))
+        await writer.drain()
+        raise _HandshakeError
+    writer.write(bytes([_SOCKS_VERSION, _NO_AUTH]))
     await writer.drain()
+    version, command, _, address_type = await reader.readexactly(4)
+    if address_type == _ATYP_IPV4:
+        host = str(ipaddress.IPv4Address(await reader.readexactly(4)))
+    elif address_type == _ATYP_IPV6:
+        host = str(ipaddress.IPv6Address(await reader.readexactly(16)))
+    elif address_type == _ATYP_DOMAIN:
+        length = (await reader.readexactly(1))[0]
+        raw = await reader.readexactly(length)
+        if not raw.isascii():
+            # Clients send IDNA (punycode) names; decoding anything else would resolve a different name.
+            await _send_reply(writer, _REPLY_ADDRESS_TYPE_NOT_SUPPORTED)
+            raise _HandshakeError
+        host = raw.decode("ascii")
+    else:
+        await _send_reply(writer, _REPLY_ADDRESS_TYPE_NOT_SUPPORTED)
+        raise _HandshakeError
+    (port,) = struct.unpack("!H", await reader.readexactly(2))
+    if version != _SOCKS_VERSION or command != _CMD_CONNECT:
+        await _send_reply(writer, _REPLY_COMMAND_NOT_SUPPORTED)
+        raise _HandshakeError
+    return host, port
+
+
+def _texts(decision: Decision) -> tuple[str, ...]:
+    return tuple(str(address) for address in decision.addresses)
+
+
+async def _refuse(writer: asyncio.StreamWriter, state: GuardSession, refusal: Refusal) -> None:
+    state.refusals.append(refusal)
+    await _send_reply(writer, _REPLY_FOR_REFUSAL[refusal.reason])
+
+
+async def _send_reply(writer: asyncio.StreamWriter, code: int) -> None:
+    # The bound address is not meaningful to clients of a refusing or tunnelling proxy; 0.0.0.0:0 is allowed.
+    writer.write(bytes([_SOCKS_VERSION, code, 0, _ATYP_IPV4, 0, 0, 0, 0, 0, 0]))
+    await writer.drain()
+
+
+async def _close(writer: asyncio.StreamWriter) -> None:
+    writer.close()
+    with contextlib.suppress(ConnectionError, OSError):
+        await writer.wait_closed()
 
 
 async def _pipe_both(
@@ -217,6 +277,4 @@ async def _pipe_both(
     try:
         await asyncio.gather(pipe(client_reader, upstream_writer), pipe(upstream_reader, client_writer))
     finally:
-        upstream_writer.close()
-        with contextlib.suppress(ConnectionError, OSError):
-            await upstream_writer.wait_closed()
+        await _close(upstream_writer)

@@ -1,0 +1,243 @@
+"""Fixtures of the egress-policy tests: a sentinel that sees any leak, a fenced guard, one Chromium.
+
+The browser fixture is deliberately small (launch with the egress flags, nothing else) so a shared
+browser pool can replace it later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import os
+import socket
+import socketserver
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler
+from pathlib import Path
+from types import TracebackType
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, async_playwright
+
+from shared.netguard.addresses import IPAddress, parse_ip
+from shared.netguard.allowlist import Allowlist
+from shared.netguard.chromium import CHROMIUM_EGRESS_ARGS, context_proxy
+from shared.netguard.egress import EgressGuard, GuardSession
+from tests.support.servers import LoopbackServer
+
+WAIT_S = 10.0
+"""Longest wait for an expected event (a refusal, a hit); tests never sleep a fixed time."""
+
+SENTINEL_HOSTS = ("127.0.0.1", "127.0.0.2", "::1")
+
+
+class LoopbackSentinel:
+    """Counts TCP connections on one port of several loopback addresses (IPv4 and IPv6).
+
+    `ConnectionSentinel` listens on 127.0.0.1 only, so it could not see a leak to `[::1]` or 127.0.0.2;
+    this one can. It answers a minimal HTTP 200 so a leaked request would visibly succeed.
+    """
+
+    def __init__(self, hosts: tuple[str, ...] = SENTINEL_HOSTS) -> None:
+        self.connections = 0
+        self.peers: list[str] = []
+        self._lock = threading.Lock()
+        self._servers: list[socketserver.ThreadingTCPServer] = []
+        self.port = self._bind_all(hosts)
+
+    def _bind_all(self, hosts: tuple[str, ...]) -> int:
+        sentinel = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                with sentinel._lock:
+                    sentinel.connections += 1
+                    sentinel.peers.append(str(self.server.server_address[0]))
+                self.request.settimeout(1.0)
+                try:
+                    self.request.recv(4096)
+                    self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\nleaked!")
+                except OSError:
+                    return
+
+        class V6Server(socketserver.ThreadingTCPServer):
+            address_family = socket.AF_INET6
+
+        for _ in range(20):  # another process may hold the port on one of the addresses
+            servers: list[socketserver.ThreadingTCPServer] = []
+            port = 0
+            try:
+                for host in hosts:
+                    kind = V6Server if ":" in host else socketserver.ThreadingTCPServer
+                    server = kind((host, port), Handler)
+                    server.daemon_threads = True
+                    servers.append(server)
+                    port = int(server.server_address[1])
+            except OSError:
+                for server in servers:
+                    server.server_close()
+                continue
+            self._servers = servers
+            return port
+        raise RuntimeError("no port free on every sentinel address")
+
+    def __enter__(self) -> LoopbackSentinel:
+        for server in self._servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+
+
+class FencedEgressGuard(EgressGuard):
+    """The real guard, except that a connection to a non-loopback address lands at the sentinel.
+
+    The test machine must not send traffic to private or metadata addresses even if the policy
+    regressed; fenced connects are recorded (and counted by the sentinel) instead of leaving the host.
+    """
+
+    def __init__(self, allowlist: Allowlist, sentinel: LoopbackSentinel, **kwargs: object) -> None:
+        super().__init__(allowlist, **kwargs)  # type: ignore[arg-type]
+        self.sentinel = sentinel
+        self.fenced: list[tuple[str, int]] = []
+
+    async def _open(self, address: IPAddress, port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if not address.is_loopback:
+            self.fenced.append((str(address), port))
+            return await asyncio.open_connection("127.0.0.1", self.sentinel.port)
+        return await super()._open(address, port)
+
+
+def chromium_executable() -> str:
+    return os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+async def wait_until(predicate: Callable[[], object], what: str, timeout_s: float = WAIT_S) -> None:
+    """Polls `predicate` until it is truthy; fails the test with `what` after `timeout_s`."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            while not predicate():  # noqa: ASYNC110 -- state changes in other threads (servers) too
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        pytest.fail(f"timed out after {timeout_s:g} s waiting for {what}")
+
+
+def respond(
+    handler: SimpleHTTPRequestHandler,
+    status: int = 200,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+) -> None:
+    handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    if handler.command != "HEAD":
+        handler.wfile.write(body)
+
+
+def html(body: str) -> Callable[[SimpleHTTPRequestHandler], None]:
+    page = f"<!doctype html><html><head><title>probe</title></head><body>{body}</body></html>".encode()
+    return lambda h: respond(h, 200, page, {"Content-Type": "text/html; charset=utf-8"})
+
+
+def text(content: str, content_type: str) -> Callable[[SimpleHTTPRequestHandler], None]:
+    return lambda h: respond(h, 200, content.encode(), {"Content-Type": content_type, "Cache-Control": "no-store"})
+
+
+def redirect(status: int, location: str) -> Callable[[SimpleHTTPRequestHandler], None]:
+    return lambda h: respond(h, status, b"", {"Location": location})
+
+
+@dataclass
+class EgressLab:
+    """Everything a policy test needs: one browser, the sentinel, two allowlisted sites, a fenced guard."""
+
+    browser: Browser
+    sentinel: LoopbackSentinel
+    site: LoopbackServer
+    other_site: LoopbackServer
+    guard: FencedEgressGuard
+
+    @asynccontextmanager
+    async def context(self) -> AsyncIterator[tuple[BrowserContext, GuardSession]]:
+        """A browser context whose every connection goes through its own guard session."""
+        async with self.guard.session() as session:
+            context = await self.browser.new_context(proxy=context_proxy(session))
+            try:
+                yield context, session
+            finally:
+                await context.close()
+
+
+@pytest.fixture(scope="session")
+def loopback_sentinel() -> Iterator[LoopbackSentinel]:
+    with LoopbackSentinel() as sentinel:
+        yield sentinel
+
+
+@pytest.fixture(scope="session")
+async def egress_browser() -> AsyncIterator[Browser]:
+    """One Chromium for the session, launched with the egress flags (no proxy of its own: per context)."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_EGRESS_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+@pytest.fixture(scope="session")
+def egress_sites() -> Iterator[tuple[LoopbackServer, LoopbackServer]]:
+    """Two allowlisted sites standing in for public ones; tests add routes (path -> handler) as they need."""
+    with LoopbackServer(Path(__file__).parent.parent / "pages" / "netguard") as site, LoopbackServer() as other:
+        yield site, other
+
+
+@pytest.fixture(scope="session")
+def egress_lab(
+    egress_browser: Browser, loopback_sentinel: LoopbackSentinel, egress_sites: tuple[LoopbackServer, LoopbackServer]
+) -> EgressLab:
+    site, other = egress_sites
+    guard = FencedEgressGuard(Allowlist.parse([site.host_port, other.host_port]), loopback_sentinel)
+    return EgressLab(egress_browser, loopback_sentinel, site, other, guard)
+
+
+@dataclass
+class SocksReply:
+    """What a raw SOCKS5 client saw: the reply code (None if the proxy hung up first) and the open streams."""
+
+    code: int | None
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+
+
+async def socks_connect(proxy_url: str, host: str, port: int, *, command: int = 1) -> SocksReply:
+    """A minimal SOCKS5 CONNECT, written out by hand so tests control every byte the guard receives."""
+    proxy_host, proxy_port = proxy_url.removeprefix("socks5://").rsplit(":", 1)
+    reader, writer = await asyncio.open_connection(proxy_host, int(proxy_port))
+    try:
+        writer.write(b"\x05\x01\x00")
+        await writer.drain()
+        if await reader.readexactly(2) != b"\x05\x00":
+            return SocksReply(None, reader, writer)
+        literal = parse_ip(host)
+        if isinstance(literal, ipaddress.IPv4Address):
+            address = b"\x01" + literal.packed
+        elif isinstance(literal, ipaddress.IPv6Address):
+            address = b"\x04" + literal.packed
+        else:
+            address = b"\x03" + bytes([len(host)]) + host.encode("ascii")
+        writer.write(bytes([5, command, 0]) + address + port.to_bytes(2, "big"))
+        await writer.drain()
+        reply = await reader.readexactly(10)
+        return SocksReply(reply[1], reader, writer)
+    except (asyncio.IncompleteReadError, ConnectionError):
+        return SocksReply(None, reader, writer)
