@@ -184,6 +184,15 @@ async def test_slow_answer_is_cut_by_the_overall_timeout(fake_claude: FakeClaude
     assert fake_claude.delivered == 0
 
 
+async def test_a_retry_after_beyond_the_budget_is_cut_by_the_timeout_and_named(fake_claude: FakeClaude) -> None:
+    fake_claude.script(rate_limited(120.0))
+    verdict = await run(fake_claude, llm_timeout_s=4.0)
+
+    assert verdict.info.status == "unavailable"
+    assert "within 4 s (last response: HTTP 429)" in (verdict.info.reason or "")
+    assert len(fake_claude.requests) == 1 == verdict.info.attempts
+
+
 async def test_disabled_without_a_key_or_when_turned_off(fake_claude: FakeClaude) -> None:
     no_key = await judge(make_capture(), rule_findings(), fake_claude.settings(anthropic_api_key=None), enabled=True)
     turned_off = await judge(make_capture(), rule_findings(), fake_claude.settings(), enabled=False)

@@ -143,3 +143,14 @@ async def test_page_text_budget_zero_sends_no_page_text(fake_claude: FakeClaude)
     request = await sent_request(fake_claude, capture, llm_page_text_chars=0)
 
     assert INJECTION not in json.dumps(request.body)
+
+
+async def test_a_small_digest_still_lists_every_cited_element(fake_claude: FakeClaude) -> None:
+    request = await sent_request(fake_claude, llm_digest_max_elements=2)
+
+    element_lines = [line for line in request.trusted_text.splitlines() if line.startswith(("desktop/", "mobile/"))]
+
+    assert len([line for line in element_lines if line.startswith("desktop/")]) == 2
+    assert any(line.startswith("desktop/cta-2 button") for line in element_lines)
+    assert any(line.startswith("mobile/field-2 field:text") for line in element_lines)
+    assert "more elements not listed" in request.trusted_text

@@ -16,14 +16,18 @@ from shared.config import Settings
 
 
 class AttemptCounter(Middleware):
-    """Runs inside the SDK's retry loop, once per HTTP attempt."""
+    """Runs inside the SDK's retry loop, once per HTTP attempt; remembers the last status it saw, so a
+    timeout spent waiting out `retry-after` can say so."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.last_status: int | None = None
 
     async def handle_async(self, request: APIRequest, call_next: AsyncCallNext) -> AsyncAPIResponse[Any]:
         self.count += 1
-        return await call_next(request)
+        response = await call_next(request)
+        self.last_status = response.status_code
+        return response
 
 
 @dataclass

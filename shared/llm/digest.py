@@ -41,8 +41,8 @@ def cited_ids(findings: Iterable[Finding], facts: PageFacts) -> dict[Device, set
 def select_elements(facts: PageFacts, rule_findings: list[Finding], limit: int) -> dict[Device, list[Element]]:
     """Per device, the elements worth Claude's tokens, at most `limit`, in document order.
 
-    Cited ones first (so every rule finding's evidence is visible), then what a visitor sees first, then
-    the kinds that drive conversion before decorative images.
+    Cited ones first (so every rule finding's evidence is visible), then rendered before hidden (closed
+    modals), then what a visitor sees first, then the kinds that drive conversion before decorative images.
     """
     cited = cited_ids(rule_findings, facts)
     kind_rank = {Heading: 0, Cta: 1, Form: 2, FormField: 3, TrustSignal: 4, Overlay: 5, Image: 6}
@@ -50,7 +50,14 @@ def select_elements(facts: PageFacts, rule_findings: list[Finding], limit: int) 
     for device, device_facts in facts.devices.items():
         ranked = sorted(
             device_facts.elements(),
-            key=lambda e: (e.id not in cited[device], not e.above_fold, kind_rank.get(type(e), 7), e.box.y, e.box.x),
+            key=lambda e: (
+                e.id not in cited[device],
+                not e.visible,
+                not e.above_fold,
+                kind_rank.get(type(e), 7),
+                e.box.y,
+                e.box.x,
+            ),
         )
         selected[device] = sorted(ranked[:limit], key=lambda e: (e.box.y, e.box.x))
     return selected

@@ -3,7 +3,8 @@
 Whatever happens on Claude's side, the analysis goes on with the rule findings: no key or `llm: false`
 gives status "disabled", timeouts, overload and API errors after the SDK's retries give "unavailable",
 two unusable answers give "invalid". One timeout (`llm_timeout_s`) bounds all of it, image preparation
-and retries included. Nothing here changes a rule finding or a score.
+and retries included. Nothing here changes a rule finding or a score. `LlmInfo.attempts` counts HTTP
+requests, the SDK's retries included; tokens are summed over every answer received.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ from shared.models.report import Finding, LlmInfo, LlmStatus, Uplift
 
 log = logging.getLogger(__name__)
 
-ANSWER_ATTEMPTS = 2
-
 
 async def judge(capture: CaptureResult, findings: list[Finding], settings: Settings, *, enabled: bool) -> LlmVerdict:
     if not enabled:
@@ -45,9 +44,12 @@ async def judge(capture: CaptureResult, findings: list[Finding], settings: Setti
             request = await asyncio.to_thread(build_request, capture, findings, settings)
             judgement = await _ask(request, settings, tally)
     except TimeoutError:
-        return _failed(tally, started, "unavailable", f"Claude did not answer within {settings.llm_timeout_s:g} s.")
+        last = tally.counter.last_status
+        seen = f" (last response: HTTP {last})" if last is not None and last != 200 else ""
+        reason = f"Claude did not answer within {settings.llm_timeout_s:g} s{seen}."
+        return _failed(tally, started, "unavailable", reason)
     except InvalidAnswerError as exc:
-        reason = f"Claude's answer was unusable after {ANSWER_ATTEMPTS} tries: {exc.reason}."
+        reason = f"Claude's answer was unusable twice (one retry): {exc.reason}."
         return _failed(tally, started, "invalid", reason)
     except anthropic.APIError as exc:
         return _failed(tally, started, "unavailable", _api_failure(exc, tally.attempts))
@@ -74,19 +76,19 @@ async def judge(capture: CaptureResult, findings: list[Finding], settings: Setti
 
 
 async def _ask(request: ClaudeRequest, settings: Settings, tally: Tally) -> Judgement:
-    retry_reason: str | None = None
+    """The answer, or `InvalidAnswerError` after the one retry; the retry says why the first was refused."""
     async with make_client(settings, tally.counter) as client:
-        for attempt in range(1, ANSWER_ATTEMPTS + 1):
+
+        async def answer(retry_reason: str | None) -> Judgement:
             message = await client.messages.create(**request.create_kwargs(settings, retry_reason))
             tally.add(message.usage, message.model)
-            try:
-                return read_judgement(message)
-            except InvalidAnswerError as exc:
-                if attempt == ANSWER_ATTEMPTS:
-                    raise
-                log.warning("claude answer unusable, retrying once: %s", exc.reason)
-                retry_reason = exc.reason
-    raise AssertionError("unreachable: the loop returns or raises")
+            return read_judgement(message)
+
+        try:
+            return await answer(None)
+        except InvalidAnswerError as exc:
+            log.warning("claude answer unusable, retrying once: %s", exc.reason)
+            return await answer(exc.reason)
 
 
 def _api_failure(exc: anthropic.APIError, attempts: int) -> str:
