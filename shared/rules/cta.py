@@ -11,7 +11,7 @@ import re
 
 from shared.models.facts import Cta, DeviceFacts
 from shared.rules.spec import Hit, RuleSpec, first_viewport, rule
-from shared.rules.wording import listing, plural, quoted
+from shared.rules.wording import listing, plural, quoted, verb
 
 WCAG_CONTRAST = "https://www.w3.org/WAI/WCAG22/Understanding/contrast-minimum.html"
 
@@ -56,6 +56,16 @@ def normalised_label(text: str) -> str:
     return _SPACE.sub(" ", _NOT_WORD.sub(" ", text.lower())).strip()
 
 
+def says_nothing(text: str) -> bool:
+    """A generic label, or one without a single word (an icon, or an image alt of "...")."""
+    words = normalised_label(text)
+    return not words or words in GENERIC_CTA_TEXTS
+
+
+def label(cta: Cta) -> str:
+    return quoted(cta.text) if cta.text.strip() else "(no text)"
+
+
 def primary_above_fold(facts: DeviceFacts) -> list[Cta]:
     return [cta for cta in facts.ctas if cta.above_fold and not cta.in_nav]
 
@@ -83,25 +93,25 @@ def required_contrast(cta: Cta, spec: RuleSpec) -> float:
     )
 )
 def missing_above_fold(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
-    if len(primary_above_fold(facts)) >= spec.threshold("min_primary_ctas"):
+    primary = primary_above_fold(facts)
+    if len(primary) >= spec.threshold("min_primary_ctas"):
         return None
     below = [cta for cta in facts.ctas if cta.visible and not cta.in_nav and not cta.above_fold]
+    first_below = min(below, key=lambda cta: (cta.box.y, cta.box.x), default=None)
     nav = [cta for cta in facts.ctas if cta.above_fold and cta.in_nav]
     fold = facts.layout.viewport_h
     detail = f"No call to action outside the navigation is visible in the first {fold} px of the page"
-    if below:
-        first = min(below, key=lambda cta: cta.box.y)
-        detail += f"; the first one, {quoted(first.text)}, starts at {first.box.y:.0f} px"
+    if first_below is not None:
+        detail += f"; the first one, {label(first_below)}, starts at {first_below.box.y:.0f} px"
     else:
         detail += "; the page has none anywhere else either"
     if nav:
-        detail += f" (the navigation offers {listing(quoted(cta.text) for cta in nav)})"
-    first_below = min(below, key=lambda cta: cta.box.y) if below else None
+        detail += f" (the navigation offers {listing(label(cta) for cta in nav)})"
     return Hit(
         detail=detail + ".",
         elements=(first_below.id,) if first_below else (),
         values={
-            "primary_ctas_above_fold": 0,
+            "primary_ctas_above_fold": len(primary),
             "nav_ctas_above_fold": len(nav),
             "fold_px": fold,
             "first_primary_cta_y": round(first_below.box.y) if first_below else None,
@@ -136,9 +146,10 @@ def low_contrast(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     failing.sort(key=lambda pair: pair[0].contrast_ratio or 0.0)
     severe = any(cta.above_fold and (cta.contrast_ratio or 0) < spec.threshold("min_ratio_large") for cta, _ in failing)
     worst = next((cta for cta, _ in failing if cta.above_fold), failing[0][0])
-    described = [f"{quoted(cta.text)} {cta.contrast_ratio:.2f}:1 (needs {need:g}:1)" for cta, need in failing]
+    described = [f"{label(cta)} {cta.contrast_ratio:.2f}:1 (needs {need:g}:1)" for cta, need in failing]
     return Hit(
-        detail=f"{plural(len(failing), 'call to action', 'calls to action')} fall below WCAG AA text contrast: "
+        detail=f"{plural(len(failing), 'call to action', 'calls to action')} {verb(len(failing), 'falls', 'fall')} "
+        "below WCAG AA text contrast: "
         f"{listing(described)}.",
         elements=tuple(cta.id for cta, _ in failing),
         values={
@@ -177,7 +188,7 @@ def too_many_above_fold(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     ctas = list(distinct.values())
     return Hit(
         detail=f"The first view offers {len(ctas)} different calls to action outside the navigation "
-        f"({listing(quoted(cta.text) for cta in ctas)}); more than {limit} compete for one decision.",
+        f"({listing(label(cta) for cta in ctas)}); more than {limit} compete for one decision.",
         elements=tuple(cta.id for cta in ctas),
         values={"distinct_ctas_above_fold": len(ctas), "max_distinct": limit},
         region=first_viewport(facts),
@@ -198,16 +209,19 @@ def too_many_above_fold(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     )
 )
 def generic_text(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
-    generic = [cta for cta in facts.ctas if cta.visible and normalised_label(cta.text) in GENERIC_CTA_TEXTS]
+    generic = [cta for cta in facts.ctas if cta.visible and says_nothing(cta.text)]
     if not generic:
         return None
     hero = min(primary_above_fold(facts), key=lambda cta: (cta.box.y, cta.box.x), default=None)
-    hero_generic = hero is not None and hero in generic
+    hero_generic = hero is not None and hero.id in {cta.id for cta in generic}
     return Hit(
-        detail=f"{plural(len(generic), 'call to action', 'calls to action')} use a generic label: "
-        f"{listing(quoted(cta.text) for cta in generic)}.",
+        detail=f"{plural(len(generic), 'call to action', 'calls to action')} {verb(len(generic), 'uses', 'use')} "
+        f"a label that says nothing about the offer: {listing(label(cta) for cta in generic)}.",
         elements=tuple(cta.id for cta in generic),
-        values={"generic_labels": sorted({normalised_label(cta.text) for cta in generic}), "count": len(generic)},
+        values={
+            "generic_labels": sorted({normalised_label(cta.text) or "(no words)" for cta in generic}),
+            "count": len(generic),
+        },
         severity="medium" if hero_generic else None,
         region=hero.box if hero is not None and hero_generic else generic[0].box,
     )
@@ -243,8 +257,8 @@ def dead_link(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     reasons = sorted({_DEAD_REASONS[cta.dead_reason] for cta in dead if cta.dead_reason})
     severe = any(cta.above_fold and not cta.in_nav for cta in dead)
     return Hit(
-        detail=f"{plural(len(dead), 'call to action', 'calls to action')} go nowhere "
-        f"({listing(reasons)}): {listing(quoted(cta.text) for cta in dead)}.",
+        detail=f"{plural(len(dead), 'call to action', 'calls to action')} {verb(len(dead), 'goes', 'go')} nowhere "
+        f"({listing(reasons)}): {listing(label(cta) for cta in dead)}.",
         elements=tuple(cta.id for cta in dead),
         values={"dead_ctas": len(dead), "reasons": sorted({cta.dead_reason for cta in dead if cta.dead_reason})},
         severity="high" if severe else None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from shared.models.facts import DeviceFacts, Form, FormField
 from shared.rules.field_purpose import KEYBOARD_TYPES, declared_autocomplete, field_purpose
 from shared.rules.spec import Hit, RuleSpec, rule
-from shared.rules.wording import listing, plural, quoted, sentence
+from shared.rules.wording import listing, plural, quoted, sentence, verb
 
 
 def questions(form: Form) -> list[FormField]:
@@ -91,11 +91,11 @@ def missing_labels(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         form.fields and all(not (field.label or "").strip() for field in form.fields) for form in facts.forms
     )
     detail = (
-        f"{len(unlabeled)} of {plural(total, 'form field')} have no label: "
+        f"{len(unlabeled)} of {plural(total, 'form field')} {verb(len(unlabeled), 'has', 'have')} no label: "
         f"{listing(field_name(field) for _, field in unlabeled)}"
     )
     if placeholder_only:
-        detail += f" ({placeholder_only} rely on placeholder text alone)"
+        detail += f" ({placeholder_only} {verb(placeholder_only, 'relies', 'rely')} on placeholder text alone)"
     return Hit(
         detail=detail + ".",
         elements=tuple(field.id for _, field in unlabeled),
@@ -128,7 +128,8 @@ def input_type(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     if not wrong:
         return None
     return Hit(
-        detail=f"{plural(len(wrong), 'field')} use a plain text input for structured data: "
+        detail=f"{plural(len(wrong), 'field')} {verb(len(wrong), 'uses', 'use')} a plain text input for "
+        "structured data: "
         f"{listing(f'{field_name(field)} should be type={expected}' for field, expected in wrong)}.",
         elements=tuple(field.id for field, _ in wrong),
         values={"fields": [{"id": field.id, "type": field.type, "expected": expected} for field, expected in wrong]},
@@ -160,7 +161,8 @@ def autocomplete_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     if not missing:
         return None
     return Hit(
-        detail=f"{plural(len(missing), 'personal-data field')} declare no autocomplete: "
+        detail=f"{plural(len(missing), 'personal-data field')} {verb(len(missing), 'declares', 'declare')} "
+        "no autocomplete: "
         f"{listing(f'{field_name(field)} (autocomplete={purpose})' for field, purpose in missing)}.",
         elements=tuple(field.id for field, _ in missing),
         values={"fields": [{"id": field.id, "expected": purpose} for field, purpose in missing]},

@@ -11,7 +11,7 @@ import re
 
 from shared.models.facts import Box, Cta, DeviceFacts
 from shared.rules.spec import Hit, RuleSpec, first_viewport, rule
-from shared.rules.wording import listing, plural, quoted
+from shared.rules.wording import listing, plural, quoted, verb
 
 _VIEWPORT_SEPARATOR = re.compile(r"[,;]")
 
@@ -151,7 +151,10 @@ def tap_targets_small(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     ids = [cta.id for cta in failing]
     ids += [element for violation in axe for element in violation.element_ids if element not in ids]
     described = [f"{quoted(cta.text)} {cta.box.w:.0f}x{cta.box.h:.0f} px" for cta in failing]
-    detail = f"{plural(len(failing), 'call to action', 'calls to action')} are smaller than {min_px:g}x{min_px:g} px"
+    detail = (
+        f"{plural(len(failing), 'call to action', 'calls to action')} {verb(len(failing), 'is', 'are')} "
+        f"smaller than {min_px:g}x{min_px:g} px"
+    )
     detail += f" without room around them: {listing(described)}" if failing else ""
     if axe_nodes:
         detail += f"; axe-core reports {plural(axe_nodes, 'undersized target')} in all"

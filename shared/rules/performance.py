@@ -21,7 +21,8 @@ def banded(value: float, spec: RuleSpec) -> Severity | None:
 
 
 def _band_values(value: float, spec: RuleSpec, name: str, digits: int) -> dict[str, float]:
-    return {name: round(value, digits), "good": spec.threshold("good"), "poor": spec.threshold("poor")}
+    measured = round(value) if digits == 0 else round(value, digits)
+    return {name: measured, "good": spec.threshold("good"), "poor": spec.threshold("poor")}
 
 
 @rule(

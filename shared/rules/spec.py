@@ -77,7 +77,7 @@ class Hit:
         )
 
 
-Check = Callable[[DeviceFacts, RuleSpec], "Hit | None"]
+Check = Callable[[DeviceFacts, RuleSpec], Hit | None]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ shortened before it goes into a finding, so a hostile page cannot flood the repo
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 QUOTE_CHARS = 40
@@ -33,9 +34,16 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {word}"
 
 
+def verb(count: int, singular: str, plural_form: str) -> str:
+    """The verb form that agrees with `count`: `verb(1, "has", "have")` -> "has"."""
+    return singular if count == 1 else plural_form
+
+
 def listing(items: Iterable[str], limit: int = LIST_ITEMS) -> str:
-    """`a, b, c and 2 more`: enough to recognise the elements, short enough to read."""
-    items = list(items)
+    """`a, b ×3, c and 2 more`: repeats folded into a count, enough to recognise the elements, short
+    enough to read."""
+    counts = Counter(items)
+    items = [item if n == 1 else f"{item} ×{n}" for item, n in counts.items()]
     shown = items[:limit]
     rest = len(items) - len(shown)
     if rest:

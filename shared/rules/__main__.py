@@ -1,0 +1,33 @@
+"""`python -m shared.rules` prints the rule catalogue as a Markdown table, for the README.
+
+The table is generated from the specs, so the documentation cannot drift from what the rules do.
+"""
+
+from __future__ import annotations
+
+from shared.rules import RULES_VERSION
+from shared.rules.catalogue import CATALOGUE
+from shared.rules.cta import GENERIC_CTA_TEXTS
+
+
+def catalogue_markdown() -> str:
+    lines = [
+        f"Rules version {RULES_VERSION}. Severity is the default; 'escalates' says when it rises.",
+        "",
+        "| rule | category | severity | effort | confidence | thresholds | escalates | source |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for item in CATALOGUE:
+        spec = item.spec
+        thresholds = ", ".join(f"{name} {value:g}" for name, value in spec.thresholds.items()) or "-"
+        devices = "" if len(spec.devices) > 1 else f" ({', '.join(spec.devices)} only)"
+        lines.append(
+            f"| `{spec.id}`{devices} | {spec.category} | {spec.severity} | {spec.effort} | {spec.confidence:g} | "
+            f"{thresholds} | {spec.escalation} | {spec.reference} |"
+        )
+    lines += ["", "Generic CTA labels: " + ", ".join(f'"{text}"' for text in sorted(GENERIC_CTA_TEXTS)) + "."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(catalogue_markdown())
