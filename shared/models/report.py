@@ -51,7 +51,12 @@ class Finding(ReportModel):
     recommendation: str
     evidence: Evidence = Evidence()
     region: Region | None = None
-    confidence: float = Field(1.0, ge=0, le=1, description="1.0 for rules; the model's own for llm findings.")
+    confidence: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="1.0 for deterministic rules, lower for heuristic ones; the model's own for llm findings.",
+    )
     effort: Effort = "medium"
     priority: float = Field(0.0, description="severity x confidence / effort; see shared.rules.priority.")
     reference: str | None = Field(None, description="Public source of the threshold or guidance.")

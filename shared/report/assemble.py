@@ -8,7 +8,7 @@ from shared.capture.result import CaptureResult
 from shared.llm import LlmVerdict
 from shared.models.report import DeviceSummary, Finding, Report
 from shared.rules import RULES_VERSION
-from shared.rules.priority import rank
+from shared.rules.priority import priority, rank
 from shared.rules.scoring import compute_scores
 from shared.version import ANALYZER_VERSION
 
@@ -25,7 +25,8 @@ def build_report(
         for finding in rule_findings
         if finding.id in verdict.merged_into
     }
-    findings = [confirmed.get(finding.id, finding) for finding in rule_findings] + verdict.findings
+    model_findings = [finding.model_copy(update={"priority": priority(finding)}) for finding in verdict.findings]
+    findings = [confirmed.get(finding.id, finding) for finding in rule_findings] + model_findings
     return Report(
         analyzer_version=ANALYZER_VERSION,
         rules_version=RULES_VERSION,
