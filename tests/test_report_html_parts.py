@@ -122,7 +122,11 @@ def test_display_helpers() -> None:
     assert format_bytes(2_350_000) == "2.4 MB"
     assert format_bytes(900) == "900 B"
     assert display_value(2.31456) == "2.315"
-    assert display_value([20, 18]) == "[20, 18]"
+    assert display_value([20, 18]) == "20, 18"
+    assert display_value({"min_ratio": 4.5, "ok": False}) == "min ratio 4.5 · ok false"
+    records = [{"id": f"cta-{n}", "ratio": 1.55} for n in range(10)]
+    assert display_value(records).splitlines() == [*(f"id cta-{n} · ratio 1.55" for n in range(8)), "… 2 more"]
+    assert display_value([[1, 2], [3]]) == "[[1, 2], [3]]"
     assert display_value("x" * 1000).endswith("…") and len(display_value("x" * 1000)) == 240
 
 

@@ -35,6 +35,7 @@ GAUGE_CIRCUMFERENCE = 2 * math.pi * GAUGE_RADIUS
 # Markers whose corners lie closer than this (in % of the image) would hide each other's numbers.
 BADGE_STACK_PCT = 1.5
 VALUE_DISPLAY_CHARS = 240
+VALUE_DISPLAY_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -290,11 +291,29 @@ def format_bytes(value: int) -> str:
 
 
 def display_value(value: object) -> str:
-    """Evidence values as short text; page-sourced strings stay strings (escaped by the template)."""
+    """Evidence values as short readable text, one line per listed record (the template keeps the
+    line breaks). Page-sourced strings stay plain strings: the template escapes them."""
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        lines = [_inline(item) for item in value[:VALUE_DISPLAY_LINES]]
+        if len(value) > VALUE_DISPLAY_LINES:
+            lines.append(f"… {len(value) - VALUE_DISPLAY_LINES} more")
+        return "\n".join(_shorten(line) for line in lines)
+    return _shorten(_inline(value))
+
+
+def _inline(value: object) -> str:
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
     if isinstance(value, float):
-        text = f"{value:.3f}".rstrip("0").rstrip(".")
-    elif isinstance(value, str):
-        text = value
-    else:
-        text = json.dumps(value, ensure_ascii=False, default=str)
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, int | str):
+        return str(value)
+    if isinstance(value, dict):
+        return " · ".join(f"{str(key).replace('_', ' ')} {_inline(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple) and all(not isinstance(item, dict | list) for item in value):
+        return ", ".join(_inline(item) for item in value)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _shorten(text: str) -> str:
     return text if len(text) <= VALUE_DISPLAY_CHARS else text[: VALUE_DISPLAY_CHARS - 1] + "…"
