@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     )
     llm_jpeg_quality: int = Field(80, ge=30, le=95, description="JPEG quality of the images sent to Claude.")
     llm_digest_max_elements: int = Field(
-        40, ge=0, le=500, description="Elements listed per device in the facts digest (cited and above-fold first)."
+        30, ge=0, le=500, description="Elements listed per device in the facts digest (cited and above-fold first)."
     )
     llm_digest_max_findings: int = Field(
         40, ge=0, le=500, description="Rule findings listed to Claude (most severe first) so it does not repeat them."

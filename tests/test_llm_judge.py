@@ -227,3 +227,21 @@ def test_fake_accepts_x_api_key_and_refuses_a_wrong_one(fake_claude: FakeClaude)
 
     assert ok.status_code == 200 and ok.json()["content"][0]["text"] == "hello"
     assert refused.status_code == 401 and refused.json()["error"]["type"] == "authentication_error"
+
+
+def test_fake_caches_only_a_marked_prefix_long_enough(fake_claude: FakeClaude) -> None:
+    def post(system_text: str) -> dict[str, int]:
+        body = {
+            "model": "claude-sonnet-5-5",
+            "max_tokens": 10,
+            "system": [{"type": "text", "text": system_text, "cache_control": {"type": "ephemeral"}}],
+            "messages": [{"role": "user", "content": "hi"}],
+        }
+        response = httpx.post(f"{fake_claude.url}/v1/messages", json=body, headers={"x-api-key": fake_claude.api_key})
+        return response.json()["usage"]
+
+    short, long_prompt = "Be brief.", "Review pages carefully. " * 200
+    assert post(short)["cache_creation_input_tokens"] == post(short)["cache_read_input_tokens"] == 0
+    first, second = post(long_prompt), post(long_prompt)
+    assert first["cache_creation_input_tokens"] > 0 and first["cache_read_input_tokens"] == 0
+    assert second["cache_read_input_tokens"] == first["cache_creation_input_tokens"]

@@ -8,8 +8,9 @@ answers it needs and reads back what was sent:
     fake.script(then=overloaded())                              # ... and this one after the script
     fake.requests[0].images, fake.requests[0].element_ids("desktop")
 
-Without a script every request gets `tool_call()`: a valid answer built from the request itself, citing an
-element id the request lists and a region inside its first image. Prompt caching is simulated: the first
+Without a script every request gets `tool_call()` (a request without tools gets `text_reply()`): a valid
+answer built from the request itself, citing an element id the request lists and a region inside its first
+image. Prompt caching is simulated: the first
 request whose tools + system prefix (marked `cache_control`) is at least `min_cacheable_tokens` long reports
 `cache_creation_input_tokens`, later identical prefixes report `cache_read_input_tokens`.
 """
@@ -123,9 +124,6 @@ class SeenRequest:
         found = [element for dev, element in _ELEMENT.findall(self.trusted_text) if dev == device]
         return list(dict.fromkeys(found))
 
-    def text_tokens(self, text: str) -> int:
-        return math.ceil(len(text) / CHARS_PER_TOKEN)
-
 
 AnswerBuilder = Callable[[SeenRequest], dict[str, Any]]
 ContentBuilder = Callable[[SeenRequest], list[dict[str, Any]]]
@@ -201,7 +199,7 @@ def grounded_answer(request: SeenRequest) -> dict[str, Any]:
         ids = request.element_ids(device)
         if ids:
             findings.append(
-                _finding("value_prop_vague", device, elements=[ids[0]], title="Headline does not say what is offered")
+                finding("value_prop_vague", device, elements=[ids[0]], title="Headline does not say what is offered")
             )
             break
     images = request.images
@@ -215,7 +213,7 @@ def grounded_answer(request: SeenRequest) -> dict[str, Any]:
             "h": max(1, min(150, first.height - 20)),
         }
         findings.append(
-            _finding("hierarchy_weak", first.device or "desktop", region=region, title="No clear focal point")
+            finding("hierarchy_weak", first.device or "desktop", region=region, title="No clear focal point")
         )
     return full_answer(findings)
 
@@ -231,11 +229,7 @@ def full_answer(findings: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def finding(topic: str, device: str, **fields: Any) -> dict[str, Any]:
-    """One model finding as Claude would send it; override any field."""
-    return _finding(topic, device, **fields)
-
-
-def _finding(topic: str, device: str, **fields: Any) -> dict[str, Any]:
+    """One model finding as Claude would send it; `fields` override any part."""
     base: dict[str, Any] = {
         "topic": topic,
         "category": "content",
@@ -250,6 +244,10 @@ def _finding(topic: str, device: str, **fields: Any) -> dict[str, Any]:
     }
     base.update(fields)
     return base
+
+
+def _tokens(text: str) -> int:
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
 def _tool_use_block(request: SeenRequest, tool_input: dict[str, Any]) -> dict[str, Any]:
@@ -309,11 +307,13 @@ class FakeClaude:
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         self.stop()
 
-    def _next_reply(self) -> Reply:
+    def _next_reply(self, request: SeenRequest) -> Reply:
         with self._lock:
             if self._script:
                 return self._script.popleft()
-            return self._then or tool_call()
+            if self._then is not None:
+                return self._then
+        return tool_call() if request.body.get("tools") else text_reply()
 
     def _respond(self, request: SeenRequest) -> Reply:
         """The reply for one request: refusals of bad auth or shape first, else the script."""
@@ -321,7 +321,7 @@ class FakeClaude:
             return error(401, "authentication_error", "invalid x-api-key")
         if request.path != "/v1/messages" or not {"model", "max_tokens", "messages"} <= request.body.keys():
             return error(400, "invalid_request_error", "not a Messages API request")
-        return self._next_reply()
+        return self._next_reply(request)
 
     def _message(self, request: SeenRequest, reply: Reply) -> dict[str, Any]:
         content = reply.content(request) if reply.content else []
@@ -339,9 +339,9 @@ class FakeClaude:
     def _usage(self, request: SeenRequest, content: list[dict[str, Any]]) -> dict[str, int]:
         body = request.body
         tools_text = json.dumps(body.get("tools", []))
-        prefix_tokens = request.text_tokens(tools_text + request.system_text)
-        total = prefix_tokens + request.text_tokens(request.user_text) + sum(i.tokens for i in request.images)
-        output = request.text_tokens(json.dumps(content))
+        prefix_tokens = _tokens(tools_text + request.system_text)
+        total = prefix_tokens + _tokens(request.user_text) + sum(i.tokens for i in request.images)
+        output = _tokens(json.dumps(content))
         usage = {"input_tokens": total, "output_tokens": output}
         usage |= {"cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
         marked = "cache_control" in json.dumps(body.get("system", "")) or "cache_control" in tools_text
@@ -381,7 +381,11 @@ class FakeClaude:
                 reply = fake._respond(seen)
                 if reply.delay_s and fake._stopping.wait(reply.delay_s):
                     return
-                payload = reply.error_body if reply.status != 200 else fake._message(seen, reply)
+                try:
+                    payload = reply.error_body if reply.status != 200 else fake._message(seen, reply)
+                except Exception as exc:  # a broken script must fail the test visibly, not hang it
+                    reply = error(400, "invalid_request_error", f"fake Claude could not answer: {exc!r}")
+                    payload = reply.error_body
                 data = json.dumps(payload).encode()
                 try:
                     self.send_response(reply.status)
