@@ -43,7 +43,9 @@ def keyed_gateway() -> Iterator[ServerThread]:
         ({}, "unauthorized"),
         ({"Authorization": "Bearer wrong-key"}, "invalid_api_key"),
         ({"X-API-Key": KEYS[0][:-1]}, "invalid_api_key"),
-        ({"Authorization": f"Basic {KEYS[0]}"}, "unauthorized"),
+        ({"Authorization": f"Basic {KEYS[0]}"}, "invalid_api_key"),
+        ({"Authorization": "Bearer wrong-key", "X-API-Key": KEYS[0]}, "invalid_api_key"),
+        ({"Authorization": f"Bearer {KEYS[0]}", "X-API-Key": ""}, "invalid_api_key"),
     ],
 )
 def test_missing_or_wrong_keys_are_401(
@@ -194,6 +196,8 @@ def test_the_task_secret_is_accepted(task_gateway: ServerThread, http_client: ht
     ("case", "status", "code"),
     [
         ("missing", 401, "unauthorized"),
+        ("not bearer", 401, "invalid_token"),
+        ("forged token beside the right secret", 401, "invalid_token"),
         ("wrong secret", 401, "invalid_task_secret"),
         ("expired", 401, "invalid_token"),
         ("wrong audience", 401, "invalid_token"),
@@ -217,6 +221,11 @@ def test_bad_task_credentials_are_refused(
     past = int(time.time()) - 7200
     headers = {
         "missing": {},
+        "not bearer": {"Authorization": f"Basic {TASK_SECRET}"},
+        "forged token beside the right secret": {
+            "Authorization": f"Bearer {impostor.token()}",
+            "X-Task-Secret": TASK_SECRET,
+        },
         "wrong secret": {"X-Task-Secret": TASK_SECRET + "x"},
         "expired": {"Authorization": f"Bearer {google_key.token(iat=past, exp=past + 600)}"},
         "wrong audience": {"Authorization": f"Bearer {google_key.token(aud='https://elsewhere.example/')}"},

@@ -79,13 +79,18 @@ def _responses(op: Operation, refs: dict[tuple[type[BaseModel], JsonSchemaMode],
         entry: dict[str, Any] = {"description": "; ".join(dict.fromkeys(r.description for r in replies))}
         content: dict[str, Any] = {}
         headers: dict[str, Any] = {}
+        links: dict[str, Any] = {}
         for reply in replies:
             content.update(_content(reply, refs))
             for name in reply.headers:
                 headers[name] = {"schema": {"type": "string"}, "required": False}
+            for link in reply.links:
+                links[link.name] = {"operationId": link.operation, "parameters": {link.parameter: link.expression}}
         entry["content"] = content
         if headers:
             entry["headers"] = headers
+        if links:
+            entry["links"] = links
         responses[str(status)] = entry
     return responses
 

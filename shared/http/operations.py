@@ -54,6 +54,17 @@ class Reply:
     model: type[BaseModel] | None = None
     media_type: str = "application/json"
     headers: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """An OpenAPI link: a value of this answer (a runtime expression) fills a parameter of another operation."""
+
+    name: str
+    operation: str
+    parameter: str
+    expression: str
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from shared.errors import InputError
+from shared.errors import AnalysisError, InputError
 from shared.models.api import ErrorBody, ErrorDetail
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,11 @@ def as_api_error(exc: Exception) -> ApiError:
     """The HTTP answer for an exception raised below the HTTP layer; unknown ones are a 500 (and logged)."""
     if isinstance(exc, ApiError):
         return exc
-    if isinstance(exc, InputError):
-        return ApiError(422, exc.code.value, exc.message, details=exc.details or None)
+    if isinstance(exc, AnalysisError):
+        if exc.permanent or isinstance(exc, InputError):
+            return ApiError(422, exc.code.value, exc.message, details=exc.details or None)
+        # E.g. DNS did not answer in time while checking the URL: nothing wrong with the request itself.
+        return ApiError(503, exc.code.value, exc.message, details=exc.details or None, headers={"Retry-After": "5"})
     # Imported here: the service imports the store and queue, which the error shape must not depend on.
     from redis.exceptions import RedisError
 

@@ -35,16 +35,25 @@ class TaskAuthenticator:
         )
 
     async def authenticate(self, request: Request) -> str:
-        """Who sent the task ("task-secret", "oidc:<email>" or "anonymous"); raises 401/403/503 ApiError."""
+        """Who sent the task ("oidc:<email>", "task-secret" or "anonymous"); raises 401/403/503 ApiError.
+
+        Every credential presented must be valid: a forged token next to a right secret is refused.
+        """
+        principal: str | None = None
+        authorization = request.headers.get("authorization")
+        if authorization is not None:
+            scheme, _, token = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise ApiError(401, "invalid_token", "Authorization must be a Bearer OIDC token", headers=_CHALLENGE)
+            principal = await self._oidc(token.strip())
         secret = request.headers.get("x-task-secret")
-        if secret is not None and self._settings.task_secret is not None:
-            expected = self._settings.task_secret.get_secret_value().encode()
-            if hmac.compare_digest(secret.encode(), expected):
-                return "task-secret"
-            raise ApiError(401, "invalid_task_secret", "the task secret is not valid")
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            return await self._oidc(token.strip())
+        if secret is not None:
+            expected = self._settings.task_secret
+            if expected is None or not hmac.compare_digest(secret.encode(), expected.get_secret_value().encode()):
+                raise ApiError(401, "invalid_task_secret", "the task secret is not valid")
+            principal = principal or "task-secret"
+        if principal is not None:
+            return principal
         if self._settings.allow_anonymous_tasks:
             return "anonymous"
         raise ApiError(

@@ -19,6 +19,8 @@ FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed"})
 
 MAX_URL_CHARS = 2048
 MAX_METADATA_CHARS = 8192
+# Documented in the schema only: the URL policy (netguard) enforces it, with a precise error code.
+HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$"
 
 
 class ApiModel(BaseModel):
@@ -31,12 +33,16 @@ class AnalysisRequest(ApiModel):
         max_length=MAX_URL_CHARS,
         description="Page to analyse (http or https).",
         examples=["https://example.com"],
+        json_schema_extra={"pattern": HTTP_URL_PATTERN},
     )
     devices: list[Device] = Field(default_factory=lambda: list(DEVICES), min_length=1, max_length=2)
     llm: bool = Field(True, description="false = rules only, no Claude.")
     force: bool = Field(False, description="Bypass the result cache.")
     callback_url: str | None = Field(
-        None, max_length=MAX_URL_CHARS, description="Receives the finished job, signed per Standard Webhooks."
+        None,
+        max_length=MAX_URL_CHARS,
+        description="Receives the finished job, signed per Standard Webhooks.",
+        json_schema_extra={"pattern": HTTP_URL_PATTERN},
     )
     include_screenshots: bool = Field(False, description="Inline base64 screenshots in the result.")
     metadata: dict[str, Any] | None = Field(None, description="Free JSON echoed back unchanged.")

@@ -9,7 +9,7 @@ from shared import service
 from shared.http.auth import authenticate
 from shared.http.body import read_model
 from shared.http.links import base_url
-from shared.http.operations import ApiContext, Operation, Param, Reply
+from shared.http.operations import ApiContext, Link, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.ratelimit import enforce_submit_limit
 from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, UNAVAILABLE, json_reply
@@ -50,6 +50,15 @@ async def create_analysis(ctx: ApiContext, request: Request) -> Response:
     return json_reply(view, status=200 if job.is_final else 202, headers=headers)
 
 
+JOB_LINKS = tuple(
+    Link(name, operation, "job_id", "$response.body#/id")
+    for name, operation in (
+        ("GetAnalysis", "get_analysis"),
+        ("GetReportHtml", "get_report_html"),
+        ("GetReportPdf", "get_report_pdf"),
+    )
+)
+
 CREATE_ANALYSIS = Operation(
     method="POST",
     path="/v1/analyses",
@@ -73,8 +82,14 @@ CREATE_ANALYSIS = Operation(
     ),
     auth="api_key",
     replies=(
-        Reply(200, "The job is already finished (cache hit or repeated request)", JobView, headers=("Location",)),
-        Reply(202, "The job is queued (or already in flight)", JobView, headers=("Location",)),
+        Reply(
+            200,
+            "The job is already finished (cache hit or repeated request)",
+            JobView,
+            headers=("Location",),
+            links=JOB_LINKS,
+        ),
+        Reply(202, "The job is queued (or already in flight)", JobView, headers=("Location",), links=JOB_LINKS),
         *BODY_ERRORS,
         Reply(400, "Malformed JSON or Idempotency-Key"),
         Reply(422, "Unknown fields, a bad URL or a forbidden target; `error.code` says which"),

@@ -12,27 +12,34 @@ from starlette.responses import Response
 from shared import service
 from shared.http.body import read_model
 from shared.http.operations import ApiContext, Operation, Param, Reply
-from shared.http.problems import error_response
+from shared.http.problems import ApiError, error_response
 from shared.http.replies import BODY_ERRORS, json_reply
 from shared.http.schemas import TaskAck
 from shared.models.api import TaskPayload
 
 RETRY_COUNT_HEADER = "x-cloudtasks-taskretrycount"
+MAX_RETRY_COUNT_DIGITS = 6
 
 
 def attempt_of(request: Request) -> int:
-    retries = request.headers.get(RETRY_COUNT_HEADER, "").strip()
-    return int(retries) + 1 if retries.isdigit() else 1
+    """1-based attempt number; 1 without the header (a task-secret push outside Cloud Tasks)."""
+    retries = request.headers.get(RETRY_COUNT_HEADER)
+    if retries is None:
+        return 1
+    if not (retries.isascii() and retries.isdigit() and len(retries) <= MAX_RETRY_COUNT_DIGITS):
+        raise ApiError(400, "invalid_retry_count", f"{RETRY_COUNT_HEADER} must be a whole number")
+    return int(retries) + 1
 
 
 async def analyze_task(ctx: ApiContext, request: Request) -> Response:
     await ctx.tasks.authenticate(request)
+    attempt = attempt_of(request)
     settings = ctx.settings
     payload = await read_model(
         request, TaskPayload, max_bytes=settings.max_body_bytes, timeout_s=settings.body_read_timeout_s
     )
     rt = await ctx.runtime()
-    delivery = service.Delivery(job_id=payload.job_id, attempt=attempt_of(request), max_attempts=settings.max_attempts)
+    delivery = service.Delivery(job_id=payload.job_id, attempt=attempt, max_attempts=settings.max_attempts)
     outcome = await service.process_delivery(rt, delivery)
     if outcome == "done":
         return json_reply(TaskAck(job_id=payload.job_id))
@@ -68,7 +75,7 @@ ANALYZE_TASK = Operation(
     tag="internal",
     replies=(
         Reply(200, "Done with this delivery (succeeded, failed permanently, or already done)", TaskAck),
-        Reply(400, "Malformed JSON"),
+        Reply(400, "Malformed JSON, or a retry count that is not a number"),
         Reply(401, "Missing, forged or expired credentials", headers=("WWW-Authenticate",)),
         Reply(403, "A valid token of an account that may not push tasks"),
         *BODY_ERRORS,

@@ -31,7 +31,7 @@ from shared.http.legacy.models import (
     LegacyTaskResult,
     LegacyTaskStatus,
 )
-from shared.http.operations import ApiContext, Operation, Param, Reply
+from shared.http.operations import ApiContext, Link, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.ratelimit import enforce_submit_limit
 from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, NOT_FOUND, UNAVAILABLE
@@ -142,7 +142,15 @@ ANALYZE_ASYNC = Operation(
     auth="api_key",
     tag="original service",
     replies=(
-        Reply(200, "Submitted", LegacySubmitted),
+        Reply(
+            200,
+            "Submitted",
+            LegacySubmitted,
+            links=(
+                Link("GetStatus", "legacy_analyze_status", "task_id", "$response.body#/task_id"),
+                Link("GetResult", "legacy_analyze_result", "task_id", "$response.body#/task_id"),
+            ),
+        ),
         Reply(400, "Malformed JSON"),
         *BODY_ERRORS,
         Reply(422, "A bad URL or a forbidden target; `error.code` says which"),

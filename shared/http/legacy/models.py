@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.models.api import MAX_URL_CHARS
+from shared.models.api import HTTP_URL_PATTERN, MAX_URL_CHARS
 
 LegacyState = Literal["PENDING", "PROGRESS", "SUCCESS", "FAILURE"]
 
@@ -20,7 +20,7 @@ class LegacyAnalysisRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    url: str = Field(min_length=1, max_length=MAX_URL_CHARS)
+    url: str = Field(min_length=1, max_length=MAX_URL_CHARS, json_schema_extra={"pattern": HTTP_URL_PATTERN})
     include_screenshots: bool = False
     deep_info: bool = Field(False, description="Five issues plus summary, scores and uplift instead of three issues.")
 
