@@ -1,7 +1,8 @@
-"""The report of a real page: a corpus page analysed by the engine (rules only), rendered to HTML and PDF.
+"""The report of a real page: a corpus page captured and audited (rules only), rendered to HTML and PDF.
 
 The sample-report tests prove the layout; this one proves the renderers take what capture and the rules
-really produce (real screenshots, real regions) and still put every marker over its element.
+really produce (real screenshots, real regions) and still put every marker over its element. The stages
+run as the engine runs them, in the session's shared Chromium.
 """
 
 from __future__ import annotations
@@ -9,16 +10,22 @@ from __future__ import annotations
 import asyncio
 import io
 import subprocess
-from collections.abc import AsyncIterator
+from typing import NamedTuple
 
 import pytest
 from pypdf import PdfReader
 
 from shared.capture.browser import BrowserPool
-from shared.engine import AnalysisOptions, AnalysisOutcome, Engine
+from shared.capture.page_capture import capture_page
+from shared.llm import judge
+from shared.models.facts import DEVICES
+from shared.models.report import Report
+from shared.netguard.egress import EgressGuard
+from shared.report.assemble import build_report
 from shared.report.html import render_html
 from shared.report.markers import place_region
 from shared.report.pdf import render_pdf
+from shared.rules import evaluate
 from tests.conftest import make_settings
 from tests.support.reports import marker_geometry
 from tests.support.servers import LoopbackServer
@@ -36,17 +43,25 @@ BUDGETS = {
 }
 
 
+class Outcome(NamedTuple):
+    report: Report
+    screenshots: dict[str, bytes]
+
+
 @pytest.fixture(scope="module")
-async def agency(corpus_server: LoopbackServer) -> AsyncIterator[AnalysisOutcome]:
-    async with Engine(make_settings(corpus_server, **BUDGETS)) as engine:
-        yield await engine.analyze(AnalysisOptions(url=corpus_server.url("/agency/index.html"), llm=False))
+async def agency(corpus_server: LoopbackServer, browser_pool: BrowserPool, capture_guard: EgressGuard) -> Outcome:
+    settings = make_settings(corpus_server, **BUDGETS)
+    capture = await capture_page(
+        corpus_server.url("/agency/index.html"), DEVICES, browser=browser_pool, guard=capture_guard, settings=settings
+    )
+    findings = evaluate(capture.facts)
+    verdict = await judge(capture, findings, settings, enabled=False)
+    report = build_report(capture, findings, verdict, capture.timings_ms)
+    return Outcome(report, {image.ref.name: image.png for image in capture.screenshots})
 
 
-async def test_real_page_report_marks_its_findings_and_prints(
-    agency: AnalysisOutcome, report_browser: BrowserPool
-) -> None:
-    report = agency.report
-    pngs = {image.ref.name: image.png for image in agency.screenshots}
+async def test_real_page_report_marks_its_findings_and_prints(agency: Outcome, report_browser: BrowserPool) -> None:
+    report, pngs = agency
     assert {shot.kind for shot in report.screenshots} == {"fold", "full"}
     html = render_html(report, pngs)
 

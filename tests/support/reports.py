@@ -8,7 +8,7 @@ of the full-page shot (no marker). One model finding carries markup and script i
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +17,6 @@ from PIL import Image, ImageDraw
 from playwright.async_api import Page
 
 from shared.capture.browser import BrowserPool
-from shared.config import Settings
 from shared.models.facts import Device, Metrics
 from shared.models.report import (
     DeviceSummary,
@@ -353,8 +352,7 @@ def sample_screenshots(sample_report: Report) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="session")
-async def report_browser() -> AsyncIterator[BrowserPool]:
-    """The service's own BrowserPool (the PDF is printed through it); pages opened by the tests."""
-    pool = BrowserPool(Settings())
-    yield pool
-    await pool.close()
+def report_browser(browser_pool: BrowserPool) -> BrowserPool:
+    """The session's shared BrowserPool (tests/support/browser.py): the PDF is printed through it and the
+    HTML tests open their pages in it, so the report tests add no Chromium of their own."""
+    return browser_pool
