@@ -148,6 +148,17 @@ def google_key() -> SigningKey:
 
 
 @pytest.fixture(scope="module")
+def impostor_key(google_key: SigningKey) -> SigningKey:
+    """Another key claiming the same key id: what a forger would sign with."""
+    return SigningKey(google_key.kid)
+
+
+@pytest.fixture(scope="module")
+def unknown_key() -> SigningKey:
+    return SigningKey("kid-2")
+
+
+@pytest.fixture(scope="module")
 def certs_server(google_key: SigningKey) -> Iterator[LoopbackServer]:
     def certs(handler: SimpleHTTPRequestHandler) -> None:
         body = json.dumps({google_key.kid: google_key.certificate}).encode()
@@ -213,24 +224,25 @@ def test_bad_task_credentials_are_refused(
     task_gateway: ServerThread,
     http_client: httpx.Client,
     google_key: SigningKey,
+    impostor_key: SigningKey,
+    unknown_key: SigningKey,
     case: str,
     status: int,
     code: str,
 ) -> None:
-    impostor = SigningKey(google_key.kid)
     past = int(time.time()) - 7200
     headers = {
         "missing": {},
         "not bearer": {"Authorization": f"Basic {TASK_SECRET}"},
         "forged token beside the right secret": {
-            "Authorization": f"Bearer {impostor.token()}",
+            "Authorization": f"Bearer {impostor_key.token()}",
             "X-Task-Secret": TASK_SECRET,
         },
         "wrong secret": {"X-Task-Secret": TASK_SECRET + "x"},
         "expired": {"Authorization": f"Bearer {google_key.token(iat=past, exp=past + 600)}"},
         "wrong audience": {"Authorization": f"Bearer {google_key.token(aud='https://elsewhere.example/')}"},
-        "forged": {"Authorization": f"Bearer {impostor.token()}"},
-        "unknown kid": {"Authorization": f"Bearer {SigningKey('kid-2').token()}"},
+        "forged": {"Authorization": f"Bearer {impostor_key.token()}"},
+        "unknown kid": {"Authorization": f"Bearer {unknown_key.token()}"},
         "not google": {"Authorization": f"Bearer {google_key.token(iss='https://evil.example')}"},
         "garbage": {"Authorization": "Bearer not.a.jwt"},
         "other account": {"Authorization": f"Bearer {google_key.token(email='someone@evil.example')}"},
