@@ -19,7 +19,7 @@ from playwright.async_api import Page
 from shared.errors import ErrorCode, InputError
 from shared.netguard.http_client import EgressRefused, guarded_client
 from shared.netguard.policy import check_target, check_url_syntax
-from tests.support.netguard import EgressLab, html, redirect, text, wait_until
+from tests.support.netguard import WAIT_S, EgressLab, html, redirect, text, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -35,9 +35,14 @@ def _fill(template: str, lab: EgressLab) -> str:
     )
 
 
-async def _no_leak(lab: EgressLab, before: int) -> None:
-    assert lab.sentinel.connections == before, f"the sentinel accepted connections from {lab.sentinel.peers}"
+async def _no_leak(lab: EgressLab, before: tuple[int, int]) -> None:
+    assert lab.sentinel.connections == before[0], f"the sentinel accepted connections from {lab.sentinel.peers}"
+    assert lab.sentinel.datagrams == before[1], "the sentinel received UDP datagrams"
     assert not lab.guard.fenced, f"the guard dialled non-loopback addresses: {lab.guard.fenced}"
+
+
+def _counts(lab: EgressLab) -> tuple[int, int]:
+    return lab.sentinel.connections, lab.sentinel.datagrams
 
 
 # --- 1. schemes: refused before anything runs -----------------------------------------------------
@@ -56,7 +61,7 @@ SCHEME_URLS = {
 
 @pytest.mark.parametrize("scheme", SCHEME_URLS)
 async def test_scheme_is_refused(egress_lab: EgressLab, scheme: str) -> None:
-    before = egress_lab.sentinel.connections
+    before = _counts(egress_lab)
     url = _fill(SCHEME_URLS[scheme], egress_lab)
     with pytest.raises(InputError) as refused:
         check_url_syntax(url)
@@ -84,9 +89,9 @@ TARGETS = {
     "ipv4-short": Target(f"http://127.1:{P}/", "127.0.0.1"),
     "ipv4-short-3": Target(f"http://127.0.1:{P}/", "127.0.0.1"),
     "ipv4-other-loopback": Target(f"http://127.0.0.2:{P}/", "127.0.0.2"),
-    "ipv4-unspecified": Target(f"http://0.0.0.0:{P}/", None),
+    "ipv4-unspecified": Target(f"http://0.0.0.0:{P}/", "0.0.0.0"),
     "ipv6-loopback": Target(f"http://[::1]:{P}/", "::1"),
-    "ipv6-unspecified": Target(f"http://[::]:{P}/", None),
+    "ipv6-unspecified": Target(f"http://[::]:{P}/", "::"),
     "ipv6-mapped-dotted": Target(f"http://[::ffff:127.0.0.1]:{P}/", "::ffff:7f00:1"),
     "ipv6-mapped-hex": Target(f"http://[::ffff:7f00:1]:{P}/", "::ffff:7f00:1"),
     "ipv6-compatible": Target(f"http://[::127.0.0.1]:{P}/", "::7f00:1"),
@@ -108,7 +113,7 @@ TARGETS = {
 async def test_target_is_refused(egress_lab: EgressLab, name: str) -> None:
     target = TARGETS[name]
     url = _fill(target.url, egress_lab)
-    before = egress_lab.sentinel.connections
+    before = _counts(egress_lab)
     with pytest.raises(InputError) as refused:
         await check_target(url, egress_lab.guard.allowlist)
     assert refused.value.code is target.code
@@ -157,7 +162,7 @@ def redirect_routes(egress_lab: EgressLab) -> None:
 @pytest.mark.parametrize("name", REDIRECT_CASES)
 async def test_redirect_to_private_is_refused(egress_lab: EgressLab, redirect_routes: None, name: str) -> None:
     path, hops_on_site = REDIRECT_CASES[name]
-    before = egress_lab.sentinel.connections
+    before = _counts(egress_lab)
     async with egress_lab.context() as (context, session):
         page = await context.new_page()
         with pytest.raises(PlaywrightError):
@@ -181,7 +186,9 @@ async def _leave_page(page: Page) -> None:
 @dataclass(frozen=True)
 class PageCase:
     body: str
-    refused_host: str = "127.0.0.1"
+    # The host the guard must refuse, proving the attempt happened; None: the attempt never reaches the
+    # proxy (UDP), and the page changes its title once the attempt has settled instead.
+    refused_host: str | None = "127.0.0.1"
     then: Callable[[Page], Awaitable[None]] | None = None
     extra_routes: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (content, content type)
 
@@ -242,6 +249,18 @@ PAGE_CASES = {
         '<form method="post" action="http://SENTINEL/form"><input name="q" value="1"></form>'
         "<script>document.forms[0].submit()</script>"
     ),
+    "webrtc-stun-udp": PageCase(
+        '<script>const pc = new RTCPeerConnection({iceServers: [{urls: "stun:SENTINEL"}]});'
+        'pc.createDataChannel("d"); pc.onicegatheringstatechange = () => {'
+        '  if (pc.iceGatheringState === "complete") document.title = "gathered" };'
+        "pc.createOffer().then(o => pc.setLocalDescription(o))</script>",
+        refused_host=None,
+    ),
+    "webtransport-udp": PageCase(
+        '<script>new WebTransport("https://SENTINEL/").ready.then('
+        '() => { document.title = "open" }, () => { document.title = "failed" })</script>',
+        refused_host=None,
+    ),
     "webrtc-turn-tcp": PageCase(
         '<script>const pc = new RTCPeerConnection({iceServers: [{urls: "turn:SENTINEL?transport=tcp", '
         'username: "u", credential: "p"}]}); pc.createDataChannel("d");'
@@ -261,18 +280,20 @@ def page_routes(egress_lab: EgressLab, redirect_routes: None) -> None:
 @pytest.mark.parametrize("name", PAGE_CASES)
 async def test_page_cannot_reach_private(egress_lab: EgressLab, page_routes: None, name: str) -> None:
     case = PAGE_CASES[name]
-    before = egress_lab.sentinel.connections
+    before = _counts(egress_lab)
     async with egress_lab.context() as (context, session):
         page = await context.new_page()
         loaded = await page.goto(egress_lab.site.url(f"/page/{name}"))
         assert loaded is not None and loaded.ok, "the allowed page itself must load"
         if case.then is not None:
             await case.then(page)
-        await wait_until(
-            lambda: session.refusal_for(case.refused_host, egress_lab.sentinel.port), f"the guard to refuse {name}"
-        )
-        refusal = session.refusal_for(case.refused_host, egress_lab.sentinel.port)
-        assert refusal is not None and refusal.reason == "blocked"
+        if case.refused_host is None:
+            await page.wait_for_function("document.title !== 'probe'", timeout=WAIT_S * 1000)
+        else:
+            host = case.refused_host
+            await wait_until(lambda: session.refusal_for(host, egress_lab.sentinel.port), f"the guard to refuse {name}")
+            refusal = session.refusal_for(host, egress_lab.sentinel.port)
+            assert refusal is not None and refusal.reason == "blocked"
     await _no_leak(egress_lab, before)
 
 
@@ -291,7 +312,7 @@ WEBHOOK_TARGETS = {
 @pytest.mark.parametrize("name", WEBHOOK_TARGETS)
 async def test_webhook_to_private_is_refused(egress_lab: EgressLab, name: str) -> None:
     url = _fill(WEBHOOK_TARGETS[name], egress_lab)
-    before = egress_lab.sentinel.connections
+    before = _counts(egress_lab)
     with pytest.raises(InputError) as at_submit:
         await check_target(url, egress_lab.guard.allowlist)
     assert at_submit.value.code is ErrorCode.blocked_by_policy
@@ -303,7 +324,7 @@ async def test_webhook_to_private_is_refused(egress_lab: EgressLab, name: str) -
 
 
 async def test_webhook_redirect_to_private_is_not_followed(egress_lab: EgressLab, redirect_routes: None) -> None:
-    before = egress_lab.sentinel.connections
+    before = _counts(egress_lab)
     async with guarded_client(egress_lab.guard, timeout_s=5) as client:
         response = await client.post(egress_lab.site.url("/r/307"), json={})
         assert response.status_code == 307, "the allowed hop must answer"

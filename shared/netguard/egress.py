@@ -142,6 +142,10 @@ class EgressGuard:
                     await self._refuse_busy(reader, writer, state)
                 else:
                     await self._serve(reader, writer, state)
+            except asyncio.CancelledError:
+                # Only the closing session cancels this task, and the connection ends with it. Returning
+                # instead of re-raising keeps asyncio's stream callback (CPython 3.11) from logging an error.
+                pass
             finally:
                 tasks.discard(task)
                 await _close(writer)

@@ -35,20 +35,22 @@ SENTINEL_HOSTS = ("127.0.0.1", "127.0.0.2", "::1")
 
 
 class LoopbackSentinel:
-    """Counts TCP connections on one port of several loopback addresses (IPv4 and IPv6).
+    """Counts TCP connections on one port of several loopback addresses (IPv4 and IPv6), and UDP
+    datagrams to the same port on the first address (STUN, QUIC would arrive there).
 
     `ConnectionSentinel` listens on 127.0.0.1 only, so it could not see a leak to `[::1]` or 127.0.0.2;
     this one can. It answers a minimal HTTP 200 so a leaked request would visibly succeed.
     """
 
-    def __init__(self, hosts: tuple[str, ...] = SENTINEL_HOSTS) -> None:
+    def __init__(self, hosts: tuple[str, ...] = SENTINEL_HOSTS, port: int = 0) -> None:
         self.connections = 0
+        self.datagrams = 0
         self.peers: list[str] = []
         self._lock = threading.Lock()
-        self._servers: list[socketserver.ThreadingTCPServer] = []
-        self.port = self._bind_all(hosts)
+        self._servers: list[socketserver.BaseServer] = []
+        self.port = self._bind_all(hosts, port)
 
-    def _bind_all(self, hosts: tuple[str, ...]) -> int:
+    def _bind_all(self, hosts: tuple[str, ...], wanted_port: int) -> int:
         sentinel = self
 
         class Handler(socketserver.BaseRequestHandler):
@@ -66,9 +68,17 @@ class LoopbackSentinel:
         class V6Server(socketserver.ThreadingTCPServer):
             address_family = socket.AF_INET6
 
-        for _ in range(20):  # another process may hold the port on one of the addresses
-            servers: list[socketserver.ThreadingTCPServer] = []
-            port = 0
+        class V6DatagramServer(socketserver.UDPServer):
+            address_family = socket.AF_INET6
+
+        class DatagramHandler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                with sentinel._lock:
+                    sentinel.datagrams += 1
+
+        for _ in range(1 if wanted_port else 20):  # another process may hold the port on one of the addresses
+            servers: list[socketserver.BaseServer] = []
+            port = wanted_port
             try:
                 for host in hosts:
                     kind = V6Server if ":" in host else socketserver.ThreadingTCPServer
@@ -76,6 +86,8 @@ class LoopbackSentinel:
                     server.daemon_threads = True
                     servers.append(server)
                     port = int(server.server_address[1])
+                udp = V6DatagramServer if ":" in hosts[0] else socketserver.UDPServer
+                servers.append(udp((hosts[0], port), DatagramHandler))
             except OSError:
                 for server in servers:
                     server.server_close()
@@ -86,7 +98,7 @@ class LoopbackSentinel:
 
     def __enter__(self) -> LoopbackSentinel:
         for server in self._servers:
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
