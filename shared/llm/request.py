@@ -67,7 +67,7 @@ def build_request(capture: CaptureResult, rule_findings: list[Finding], settings
     """Builds the request within the token budget; CPU-bound (image encoding), so run it in a thread."""
     facts = capture.facts
     listed = select_elements(facts, rule_findings, settings.llm_digest_max_elements)
-    page_text = "\n\n".join(
+    user_text = "\n\n".join(
         (
             facts_digest(facts, listed),
             findings_digest(rule_findings, settings.llm_digest_max_findings),
@@ -80,7 +80,7 @@ def build_request(capture: CaptureResult, rule_findings: list[Finding], settings
     fixed_text = (
         text_tokens(SYSTEM_PROMPT)
         + text_tokens(json.dumps(tools))
-        + text_tokens(page_text)
+        + text_tokens(user_text)
         + text_tokens(RETRY_NOTE.format(reason="x" * REASON_CHARS))
     )
     folds = fold_cuts(capture, settings)
@@ -97,7 +97,7 @@ def build_request(capture: CaptureResult, rule_findings: list[Finding], settings
                 "source": {"type": "base64", "media_type": "image/jpeg", "data": base64.b64encode(image.jpeg).decode()},
             }
         )
-    content.append({"type": "text", "text": page_text})
+    content.append({"type": "text", "text": user_text})
     return ClaudeRequest(
         system=system,
         tools=tools,
