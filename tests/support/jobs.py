@@ -17,23 +17,24 @@ TARGET = "127.0.0.1:8000"
 WAIT_TIMEOUT_S = 30.0
 
 
+# Small leases and backoffs keep the tests quick; the worker subprocesses get the same as variables.
+TEST_SETTINGS: dict[str, object] = {
+    "queue_backend": "inline",
+    "allowed_private_hosts": [TARGET],
+    "analysis_timeout_s": 1.0,
+    "lease_s": 2.0,
+    "max_attempts": 3,
+    "retry_backoff_s": 0.01,
+    "retry_backoff_max_s": 0.05,
+    "shutdown_grace_s": 5.0,
+    "worker_poll_s": 0.1,
+    "worker_reclaim_interval_s": 0.2,
+    "key_prefix": "test:",
+}
+
+
 def jobs_settings(redis_url: str | None = None, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "redis_url": redis_url,
-        "queue_backend": "inline",
-        "allowed_private_hosts": [TARGET],
-        "analysis_timeout_s": 1.0,
-        "lease_s": 2.0,
-        "max_attempts": 3,
-        "retry_backoff_s": 0.01,
-        "retry_backoff_max_s": 0.05,
-        "shutdown_grace_s": 5.0,
-        "worker_poll_s": 0.1,
-        "worker_reclaim_interval_s": 0.2,
-        "key_prefix": "test:",
-    }
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**{**TEST_SETTINGS, "redis_url": redis_url, **overrides})  # type: ignore[arg-type]
 
 
 def request(path: str = "/", **fields: object) -> AnalysisRequest:
@@ -57,19 +58,12 @@ WORKER_EXIT_TIMEOUT_S = 30.0
 
 def worker_env(redis_url: str, **settings: object) -> dict[str, str]:
     """Environment of a `cro-analyzer worker` subprocess: the test settings as variables, plus `settings`."""
-    values = jobs_settings(redis_url, queue_backend="redis").model_dump(mode="json")
-    values.update(settings)
-    env = {key: value for key, value in os.environ.items() if key.isupper() and not _is_setting(key, values)}
+    values = {**TEST_SETTINGS, "redis_url": redis_url, "queue_backend": "redis", **settings}
+    env = dict(os.environ)
     for key, value in values.items():
-        if value is None:
-            continue
         env[key.upper()] = ",".join(map(str, value)) if isinstance(value, list) else str(value)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
     return env
-
-
-def _is_setting(key: str, values: dict[str, object]) -> bool:
-    return key.lower() in values
 
 
 class WorkerProcess:
