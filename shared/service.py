@@ -103,12 +103,16 @@ class Runtime:
     async def analyze(self, options: AnalysisOptions, progress: ProgressCallback) -> AnalysisOutcome:
         if self._analyze_override is not None:
             return await self._analyze_override(options, progress)
+        return await (await self.engine()).analyze(options, progress)
+
+    async def engine(self) -> Engine:
+        """This process's engine (one Chromium), created on first use; the PDF reports print with it too."""
         async with self._engine_lock:
             if self._engine is None:
                 from shared.engine import Engine  # Chromium and the analysis modules only where analyses run
 
                 self._engine = Engine(self.settings)
-        return await self._engine.analyze(options, progress)
+        return self._engine
 
     def spawn(self, coro: Awaitable[None]) -> None:
         """Runs work that must not delay the caller (a cached job's webhook) and that close() awaits."""

@@ -109,7 +109,6 @@ def _report_file_operation(fmt: ReportFormat, media_type: str) -> Operation:
             Reply(200, f"The {fmt.upper()} report", media_type=media_type),
             NOT_FOUND,
             NOT_SUCCEEDED,
-            Reply(501, "This deployment cannot render that format"),
             *AUTH_ERRORS,
             UNAVAILABLE,
         ),
