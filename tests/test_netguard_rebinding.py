@@ -12,15 +12,14 @@ import ipaddress
 from collections.abc import Iterator, Sequence
 
 import pytest
-from playwright.async_api import Browser
 
+from shared.capture.browser import BrowserPool
 from shared.errors import ErrorCode, InputError
 from shared.netguard.addresses import IPAddress
 from shared.netguard.allowlist import Allowlist
-from shared.netguard.chromium import context_proxy
 from shared.netguard.egress import EgressGuard
 from shared.netguard.policy import check_target
-from tests.support.netguard import LoopbackSentinel, html, socks_connect, wait_until
+from tests.support.netguard import LoopbackSentinel, html, proxied_context, socks_connect, wait_until
 from tests.support.servers import LoopbackServer
 
 REBINDING_NAME = "rebind.test"
@@ -83,7 +82,7 @@ async def test_an_answer_mixing_allowed_and_private_addresses_is_refused_whole(
     assert allowed.connections == 0 and rebound.connections == 0
 
 
-async def test_a_url_that_passed_at_submit_is_refused_when_the_browser_connects(egress_browser: Browser) -> None:
+async def test_a_url_that_passed_at_submit_is_refused_when_the_browser_connects(browser_pool: BrowserPool) -> None:
     with (
         LoopbackServer() as site,
         LoopbackSentinel(("127.0.0.2",), port=site.port) as rebound,
@@ -96,7 +95,7 @@ async def test_a_url_that_passed_at_submit_is_refused_when_the_browser_connects(
         assert await check_target(url, allowlist, resolver=resolver) == url  # submit-time check: allowed
         guard = EgressGuard(allowlist, resolver=resolver)
         async with guard.session() as session:
-            context = await egress_browser.new_context(proxy=context_proxy(session))
+            context = await proxied_context(browser_pool, session)
             try:
                 page = await context.new_page()
                 with pytest.raises(Exception, match="ERR_"):
@@ -111,7 +110,7 @@ async def test_a_url_that_passed_at_submit_is_refused_when_the_browser_connects(
         assert again.value.code is ErrorCode.blocked_by_policy
 
 
-async def test_a_page_cannot_rebind_its_own_origin_to_a_private_address(egress_browser: Browser) -> None:
+async def test_a_page_cannot_rebind_its_own_origin_to_a_private_address(browser_pool: BrowserPool) -> None:
     with (
         LoopbackServer() as site,
         LoopbackSentinel(("127.0.0.2",), port=site.port) as rebound,
@@ -126,7 +125,7 @@ async def test_a_page_cannot_rebind_its_own_origin_to_a_private_address(egress_b
         resolver = RebindingResolver(first=["127.0.0.1"], then=["127.0.0.2"])
         guard = EgressGuard(allowlist, resolver=resolver)
         async with guard.session() as session:
-            context = await egress_browser.new_context(proxy=context_proxy(session))
+            context = await proxied_context(browser_pool, session)
             try:
                 page = await context.new_page()
                 response = await page.goto(f"http://{REBINDING_NAME}:{site.port}/")

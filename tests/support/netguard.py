@@ -1,14 +1,13 @@
-"""Fixtures of the egress-policy tests: a sentinel that sees any leak, a fenced guard, one Chromium.
+"""Fixtures of the egress-policy tests: a sentinel that sees any leak, a fenced guard, allowlisted sites.
 
-The browser fixture is deliberately small (launch with the egress flags, nothing else) so a shared
-browser pool can replace it later.
+The browser is the session's shared `browser_pool` (tests/support/browser.py), so the matrix runs
+against the service's own launch of Chromium (`CHROMIUM_EGRESS_ARGS` and all).
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
-import os
 import socket
 import socketserver
 import threading
@@ -20,11 +19,12 @@ from pathlib import Path
 from types import TracebackType
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, async_playwright
+from playwright.async_api import BrowserContext
 
+from shared.capture.browser import BrowserPool
 from shared.netguard.addresses import IPAddress, parse_ip
 from shared.netguard.allowlist import Allowlist
-from shared.netguard.chromium import CHROMIUM_EGRESS_ARGS, context_proxy
+from shared.netguard.chromium import context_proxy
 from shared.netguard.egress import EgressGuard, GuardSession
 from tests.support.servers import LoopbackServer
 
@@ -126,8 +126,11 @@ class FencedEgressGuard(EgressGuard):
         return await super()._open(address, port)
 
 
-def chromium_executable() -> str:
-    return os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+async def proxied_context(browser_pool: BrowserPool, session: GuardSession) -> BrowserContext:
+    """A context of the session's Chromium (the service's own launch: its flags, its executable)
+    whose every connection goes through `session`. Asked of the pool each time: it relaunches a dead browser."""
+    browser = await browser_pool.browser()
+    return await browser.new_context(proxy=context_proxy(session))
 
 
 async def wait_until(predicate: Callable[[], object], what: str, timeout_s: float = WAIT_S) -> None:
@@ -170,9 +173,9 @@ def redirect(status: int, location: str) -> Callable[[SimpleHTTPRequestHandler],
 
 @dataclass
 class EgressLab:
-    """Everything a policy test needs: one browser, the sentinel, two allowlisted sites, a fenced guard."""
+    """Everything a policy test needs: the session's browser, the sentinel, two allowlisted sites, a fenced guard."""
 
-    browser: Browser
+    browser_pool: BrowserPool
     sentinel: LoopbackSentinel
     site: LoopbackServer
     other_site: LoopbackServer
@@ -182,7 +185,7 @@ class EgressLab:
     async def context(self) -> AsyncIterator[tuple[BrowserContext, GuardSession]]:
         """A browser context whose every connection goes through its own guard session."""
         async with self.guard.session() as session:
-            context = await self.browser.new_context(proxy=context_proxy(session))
+            context = await proxied_context(self.browser_pool, session)
             try:
                 yield context, session
             finally:
@@ -196,17 +199,6 @@ def loopback_sentinel() -> Iterator[LoopbackSentinel]:
 
 
 @pytest.fixture(scope="session")
-async def egress_browser() -> AsyncIterator[Browser]:
-    """One Chromium for the session, launched with the egress flags (no proxy of its own: per context)."""
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_EGRESS_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
-
-
-@pytest.fixture(scope="session")
 def egress_sites() -> Iterator[tuple[LoopbackServer, LoopbackServer]]:
     """Two allowlisted sites standing in for public ones; tests add routes (path -> handler) as they need."""
     with LoopbackServer(Path(__file__).parent.parent / "pages" / "netguard") as site, LoopbackServer() as other:
@@ -215,11 +207,11 @@ def egress_sites() -> Iterator[tuple[LoopbackServer, LoopbackServer]]:
 
 @pytest.fixture(scope="session")
 def egress_lab(
-    egress_browser: Browser, loopback_sentinel: LoopbackSentinel, egress_sites: tuple[LoopbackServer, LoopbackServer]
+    browser_pool: BrowserPool, loopback_sentinel: LoopbackSentinel, egress_sites: tuple[LoopbackServer, LoopbackServer]
 ) -> EgressLab:
     site, other = egress_sites
     guard = FencedEgressGuard(Allowlist.parse([site.host_port, other.host_port]), loopback_sentinel)
-    return EgressLab(egress_browser, loopback_sentinel, site, other, guard)
+    return EgressLab(browser_pool, loopback_sentinel, site, other, guard)
 
 
 @dataclass
