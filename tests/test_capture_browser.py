@@ -109,3 +109,22 @@ async def test_browser_death_is_reported_and_the_pool_relaunches(
         assert [heading.text for heading in again.facts.devices["desktop"].headings] == ["Somewhere else"]
     finally:
         await pool.close()
+
+
+@pytest.mark.browser
+async def test_a_dead_playwright_driver_is_replaced() -> None:
+    before = {process.pid for process in psutil.Process().children(recursive=True)}
+    pool = BrowserPool(make_settings())
+    try:
+        assert await pool.check()
+        drivers = [
+            process
+            for process in psutil.Process().children()
+            if process.pid not in before and process.name().startswith("node")
+        ]
+        assert len(drivers) == 1
+        drivers[0].kill()
+        drivers[0].wait(timeout=10)
+        assert await pool.check()
+    finally:
+        await pool.close()

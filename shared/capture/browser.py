@@ -109,10 +109,18 @@ class BrowserPool:
             return self._browser
 
     async def _launch(self) -> Browser:
-        if self._playwright is None:
-            self._playwright = await async_playwright().start()
+        if self._playwright is not None:
+            try:
+                return await self._launch_with(self._playwright)
+            except PlaywrightError:
+                # Playwright's driver process may have died with the browser: start a fresh one once.
+                await self._stop_driver()
+        self._playwright = await async_playwright().start()
+        return await self._launch_with(self._playwright)
+
+    async def _launch_with(self, playwright: Playwright) -> Browser:
         executable = locate_chromium(self._settings)
-        return await self._playwright.chromium.launch(
+        return await playwright.chromium.launch(
             executable_path=str(executable) if executable is not None else None,
             headless=True,
             # Chromium refuses its sandbox as root; anyone else keeps it.
@@ -175,10 +183,13 @@ class BrowserPool:
         async with self._launch_lock:
             self._closed = True
             await self._discard_browser()
-            playwright, self._playwright = self._playwright, None
-            if playwright is not None:
-                with contextlib.suppress(PlaywrightError, OSError):
-                    await playwright.stop()
+            await self._stop_driver()
+
+    async def _stop_driver(self) -> None:
+        playwright, self._playwright = self._playwright, None
+        if playwright is not None:
+            with contextlib.suppress(PlaywrightError, OSError):
+                await playwright.stop()
 
 
 def _first_line(exc: BaseException) -> str:
