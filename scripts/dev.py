@@ -57,7 +57,7 @@ class DevStack:
     port: int = 8081
     host: str = "127.0.0.1"
     env: Mapping[str, str] = field(default_factory=dict)
-    quiet: bool = False
+    log_dir: Path | None = None  # None: every process writes to this terminal
     task_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
@@ -104,12 +104,19 @@ class DevStack:
         return self
 
     def _spawn(self, name: str, command: list[str], env: Mapping[str, str] | None = None) -> None:
-        output = subprocess.DEVNULL if self.quiet else None
+        output = (self.log_dir / f"{name}.log").open("wb") if self.log_dir is not None else None
         # Own session: a Ctrl-C in the terminal reaches only this script, which then stops the children
         # in order instead of all of them dying at once.
         self.processes[name] = subprocess.Popen(
-            command, cwd=ROOT, env=dict(env or os.environ), stdout=output, stderr=output, start_new_session=True
+            command,
+            cwd=ROOT,
+            env=dict(env or os.environ),
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
         )
+        if output is not None:
+            output.close()
 
     def _start_redis(self) -> None:
         self._redis_dir = tempfile.TemporaryDirectory(prefix="cro-dev-redis-")
@@ -143,7 +150,6 @@ class DevStack:
                 f"projects/{PROJECT}/locations/{LOCATION}/queues/{QUEUE}",
                 "--max-retries",
                 str(max(max_retries, 0)),
-                *(["--quiet"] if self.quiet else []),
             ],
         )
 

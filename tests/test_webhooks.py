@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -21,42 +20,10 @@ from shared.models.api import AnalysisRequest, Job
 from shared.service import Runtime
 from shared.webhooks import WebhookResult, send_job_webhook
 from shared.webhooks.signing import secret_key, signature
-from tests.support.gateway import http_settings, instant_analysis, running_gateway, target
+from tests.support.gateway import Receiver, http_settings, instant_analysis, running_gateway, target
 from tests.support.servers import ConnectionSentinel, LoopbackServer
 
 SECRET = "whsec_" + base64.b64encode(b"a very secret webhook key 32 by").decode()
-RECEIVE_TIMEOUT_S = 20.0
-
-
-class Receiver:
-    """A webhook endpoint on loopback answering the scripted statuses in turn (then 200)."""
-
-    def __init__(self, statuses: list[int] | None = None) -> None:
-        self.statuses = list(statuses or [])
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        self._arrived = threading.Condition()
-        self.server = LoopbackServer(routes={"/hook": self._handle})
-
-    def _handle(self, handler: SimpleHTTPRequestHandler) -> None:
-        length = int(handler.headers.get("content-length", "0"))
-        body = handler.rfile.read(length)
-        status = self.statuses.pop(0) if self.statuses else 200
-        handler.send_response(status)
-        handler.send_header("Content-Length", "0")
-        handler.end_headers()
-        with self._arrived:
-            self.received.append(({k.lower(): v for k, v in handler.headers.items()}, body))
-            self._arrived.notify_all()
-
-    @property
-    def url(self) -> str:
-        return self.server.url("/hook")
-
-    def wait_for(self, count: int) -> list[tuple[dict[str, str], bytes]]:
-        with self._arrived:
-            if not self._arrived.wait_for(lambda: len(self.received) >= count, timeout=RECEIVE_TIMEOUT_S):
-                raise TimeoutError(f"{len(self.received)} webhook(s) arrived, expected {count}")
-            return list(self.received)
 
 
 @pytest.fixture

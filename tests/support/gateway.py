@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -21,7 +27,7 @@ import uvicorn
 from shared.config import Settings
 from shared.errors import AnalysisError
 from shared.http.gateway import create_app
-from tests.support.servers import free_port
+from tests.support.servers import LoopbackServer, free_port
 
 if TYPE_CHECKING:
     from shared.engine import AnalysisOptions, AnalysisOutcome, ProgressCallback
@@ -33,6 +39,7 @@ START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 30.0
 GATE_TIMEOUT_S = 60.0
 POLL_TIMEOUT_S = 30.0
+RECEIVE_TIMEOUT_S = 30.0
 
 
 def http_settings(**overrides: Any) -> Settings:
@@ -140,3 +147,87 @@ def target(path: str = "/") -> str:
 def http_client() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=15.0) as client:
         yield client
+
+
+class CliServer:
+    """`cro-analyzer serve` (or any command that serves HTTP) as a subprocess on a free loopback port."""
+
+    def __init__(self, *args: str, env: dict[str, str], log_path: Path, serves_http: bool = True) -> None:
+        self.port = free_port()
+        self._serves_http = serves_http
+        command = [str(Path(sys.executable).with_name("cro-analyzer")), *args]
+        if serves_http:
+            command += ["--host", "127.0.0.1", "--port", str(self.port)]
+        self._log = log_path.open("wb")
+        self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def url(self, path: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> CliServer:
+        if not self._serves_http:
+            return self
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.process.returncode}; see {self._log.name}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.url("/healthz"), timeout=1.0).status_code == 200:
+                    return self
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.1)
+
+    def terminate(self) -> int:
+        """SIGTERM, then the exit code (killed after STOP_TIMEOUT_S)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+    def __exit__(self, *exc: object) -> None:
+        self.terminate()
+
+
+def settings_env(**values: object) -> dict[str, str]:
+    """Settings as the environment variables a subprocess reads."""
+    env: dict[str, str] = {}
+    for name, value in values.items():
+        env[name.upper()] = ",".join(value) if isinstance(value, list) else str(value)
+    return env
+
+
+class Receiver:
+    """A webhook endpoint on loopback answering the scripted statuses in turn (then 200)."""
+
+    def __init__(self, statuses: list[int] | None = None) -> None:
+        self.statuses = list(statuses or [])
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self._arrived = threading.Condition()
+        self.server = LoopbackServer(routes={"/hook": self._handle})
+
+    def _handle(self, handler: SimpleHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("content-length", "0"))
+        body = handler.rfile.read(length)
+        status = self.statuses.pop(0) if self.statuses else 200
+        handler.send_response(status)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+        with self._arrived:
+            self.received.append(({k.lower(): v for k, v in handler.headers.items()}, body))
+            self._arrived.notify_all()
+
+    @property
+    def url(self) -> str:
+        return self.server.url("/hook")
+
+    def wait_for(self, count: int) -> list[tuple[dict[str, str], bytes]]:
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: len(self.received) >= count, timeout=RECEIVE_TIMEOUT_S):
+                raise TimeoutError(f"{len(self.received)} webhook(s) arrived, expected {count}")
+            return list(self.received)
