@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     egress_max_connections: int = Field(
         64, ge=1, le=1024, description="Connections one egress session (a browser context, a webhook) may hold open."
     )
+    egress_max_refusals_logged: int = Field(
+        1000, ge=10, le=100_000, description="Refusals one egress session remembers (the latest ones)."
+    )
     browser_op_timeout_s: float = Field(
         30.0, gt=0, le=300, description="Budget for launching Chromium, opening or closing a context."
     )
