@@ -179,9 +179,22 @@ def test_from_settings_carries_every_bound() -> None:
         dns_timeout_s=1.5,
         egress_handshake_timeout_s=2.5,
         egress_max_connections=7,
+        egress_max_refusals_logged=11,
         navigation_timeout_s=9,
     )
     guard = EgressGuard.from_settings(settings)
     assert guard.allowlist.allows("127.0.0.1", 8080)
     assert (guard._resolve_timeout_s, guard._handshake_timeout_s, guard._max_connections) == (1.5, 2.5, 7)
-    assert guard._connect_timeout_s == 9
+    assert (guard._connect_timeout_s, guard._max_refusals_logged) == (9, 11)
+
+
+async def test_the_refusal_log_keeps_the_latest_within_its_bound() -> None:
+    guard = EgressGuard(Allowlist(), max_refusals_logged=10)
+    async with guard.session() as session:
+        for port in range(1, 16):
+            reply = await socks_connect(session.proxy_url, "127.0.0.1", port)
+            reply.writer.close()
+            assert reply.code == 0x02
+    assert [refusal.port for refusal in session.refusals] == list(range(6, 16))
+    assert session.refusals_dropped == 5
+    assert session.refusal_for("127.0.0.1", 1) is None and session.refusal_for("127.0.0.1", 15) is not None

@@ -75,6 +75,17 @@ class GuardSession:
     proxy_url: str
     refusals: list[Refusal] = field(default_factory=list)
     connections: int = 0
+    max_refusals: int = _DEFAULTS["egress_max_refusals_logged"].default
+    refusals_dropped: int = 0
+
+    def record(self, refusal: Refusal) -> None:
+        """Logs a refusal, keeping the latest `max_refusals`: a page spinning on blocked requests must
+        not grow the log without bound, and the latest ones explain what the page is doing now."""
+        self.refusals.append(refusal)
+        if len(self.refusals) > self.max_refusals:
+            excess = len(self.refusals) - self.max_refusals
+            del self.refusals[:excess]
+            self.refusals_dropped += excess
 
     def refusal_for(self, host: str, port: int | None = None) -> Refusal | None:
         """The latest refusal of `host` (and `port`, if given), compared in normalised form."""
@@ -100,6 +111,7 @@ class EgressGuard:
         handshake_timeout_s: float = _DEFAULTS["egress_handshake_timeout_s"].default,
         resolve_timeout_s: float = _DEFAULTS["dns_timeout_s"].default,
         max_connections: int = _DEFAULTS["egress_max_connections"].default,
+        max_refusals_logged: int = _DEFAULTS["egress_max_refusals_logged"].default,
         resolver: Resolver = system_resolver,
     ) -> None:
         self._allowlist = allowlist
@@ -107,6 +119,7 @@ class EgressGuard:
         self._handshake_timeout_s = handshake_timeout_s
         self._resolve_timeout_s = resolve_timeout_s
         self._max_connections = max_connections
+        self._max_refusals_logged = max_refusals_logged
         self._resolver = resolver
 
     @classmethod
@@ -117,6 +130,7 @@ class EgressGuard:
             handshake_timeout_s=settings.egress_handshake_timeout_s,
             resolve_timeout_s=settings.dns_timeout_s,
             max_connections=settings.egress_max_connections,
+            max_refusals_logged=settings.egress_max_refusals_logged,
         )
 
     @property
@@ -129,7 +143,7 @@ class EgressGuard:
 
     @contextlib.asynccontextmanager
     async def session(self) -> AsyncIterator[GuardSession]:
-        state = GuardSession(proxy_url="")
+        state = GuardSession(proxy_url="", max_refusals=self._max_refusals_logged)
         tasks: set[asyncio.Task[None]] = set()
 
         async def on_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -244,7 +258,7 @@ def _texts(decision: Decision) -> tuple[str, ...]:
 
 
 async def _refuse(writer: asyncio.StreamWriter, state: GuardSession, refusal: Refusal) -> None:
-    state.refusals.append(refusal)
+    state.record(refusal)
     await _send_reply(writer, _REPLY_FOR_REFUSAL[refusal.reason])
 
 
