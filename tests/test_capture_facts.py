@@ -223,3 +223,26 @@ def test_cookie_banner_measured_then_hidden(banner_page: CaptureResult, device: 
     assert fold is not None and full is not None
     assert _banner_pixels(fold.png) >= 0.4 * fold.ref.width * fold.ref.height
     assert _banner_pixels(full.png) == 0
+
+
+async def test_newsletter_modal_and_chat_bubble(
+    browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
+) -> None:
+    result = await capture_page(
+        hostile_server.url("/capture/popups.html"),
+        ("desktop",),
+        browser=browser_pool,
+        guard=capture_guard,
+        settings=quick_settings(hostile_server),
+    )
+    facts = result.facts.devices["desktop"]
+    overlays = [(overlay.kind, overlay.coverage) for overlay in facts.overlays]
+    # The fixed navigation bar and the hero's tint layer are page design, not overlays.
+    assert [kind for kind, _ in overlays] == ["newsletter", "chat"]
+    assert overlays[0][1] == pytest.approx(0.36, abs=0.01)
+    assert overlays[1][1] == pytest.approx(60 * 60 / (1440 * 900), abs=0.001)
+    (form,) = facts.forms
+    assert form.in_modal and not form.visible
+    assert [h.text for h in facts.headings if h.visible] == ["Fresh coffee, every morning"]
+    full = result.screenshot("desktop", "full")
+    assert full is not None and full.ref.height == facts.layout.document_h > 2000, "the whole page, scroll lock or not"

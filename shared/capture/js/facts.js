@@ -23,9 +23,10 @@
 //   anytime, warranty; security_badge = secure/SSL/PCI/Norton/McAfee/Trustpilot/verified images or
 //   "secure checkout", "256-bit", "encrypted"; contact = tel:/mailto: links and <address>.
 // - Overlay: a fixed element (also sticky when its words say cookie/newsletter/dialog, or a large
-//   absolute one with such words) intersecting the first viewport, not the site header or navigation;
-//   without telling words it must cover 25% of the viewport and sit above the page (z-index > 0).
-//   Kind by words in id/class/role/label/text: cookie_banner, chat, newsletter, modal, else other.
+//   absolute one with such words and some text) intersecting the first viewport, not the site header or
+//   navigation; without telling words it must cover 25% of the viewport and sit above the page
+//   (z-index > 0). Kind by words in id/class/role/label/text: cookie_banner, chat, newsletter, modal,
+//   else other.
 (options) => {
   "use strict";
   const STATE = Symbol.for("cro-analyzer.capture");
@@ -169,7 +170,8 @@
     ["cookie_banner", /cookie|consent|gdpr|ccpa|privacy (settings|choices|preferences)/],
     ["chat", /\bchat|intercom|drift|zendesk|livechat|crisp|tawk|hubspot-messages|messenger/],
     ["newsletter", /newsletter|subscribe|sign ?up for|mailing list|discount|coupon|\d+ ?% off/],
-    ["modal", /modal|popup|pop-up|lightbox|dialog|interstitial|overlay|backdrop/],
+    // Not "overlay": themes use it for the tint over a hero image, which is page design, not a popup.
+    ["modal", /modal|popup|pop-up|lightbox|dialog|interstitial|backdrop/],
   ];
 
   function overlayKind(el) {
@@ -204,7 +206,7 @@
       let accepted;
       if (position === "fixed") accepted = kind !== "other" || (coverage >= 0.25 && zIndex > 0);
       else if (position === "sticky") accepted = kind === "cookie_banner" || kind === "newsletter" || kind === "modal";
-      else accepted = kind !== "other" && coverage >= 0.5 && zIndex > 0;
+      else accepted = kind !== "other" && coverage >= 0.5 && zIndex > 0 && !!clean(el.innerText);
       if (accepted) found.push({ el, kind, coverage });
     }
     found.sort((a, b) => byDocumentOrder(a.el, b.el));
