@@ -89,7 +89,12 @@ class Runtime:
         self.redis = redis
         self.store = JobStore(redis, settings)
         self.allowlist = Allowlist.parse(settings.allowed_private_hosts)
-        self.queue: Queue = build_queue(settings, redis, lambda delivery: process_delivery(self, delivery))
+        self.queue: Queue = build_queue(
+            settings,
+            redis,
+            lambda delivery: process_delivery(self, delivery),
+            lambda job_id: abandon_job(self, job_id),
+        )
         self._analyze_override = analyze
         self._engine: Engine | None = None
         self._engine_lock = asyncio.Lock()
@@ -283,6 +288,25 @@ async def _process(rt: Runtime, delivery: Delivery) -> DeliveryOutcome:
         return await _after_failure(rt, running, token, ErrorCode.internal, message, False, attempt, delivery)
     await _finish_succeeded(rt, running, token, outcome)
     return "done"
+
+
+async def abandon_job(rt: Runtime, job_id: str) -> None:
+    """Ends a job no delivery will ever come for (the in-process queue shut down): failed, with a reason
+    that tells the caller to submit again, rather than queued forever."""
+    try:
+        token = await rt.store.leases.acquire(job_id)
+        if token is None:
+            return
+        job = await rt.store.get_job(job_id)
+        if job is None or job.is_final:
+            await rt.store.leases.release(job_id, token)
+            return
+        error = JobError(
+            code=ErrorCode.internal, message="the service stopped before this analysis finished; submit again"
+        )
+        await _finish_failed(rt, job, token, error)
+    except RedisError as exc:
+        log.warning("could not end an abandoned job", extra={"error": str(exc)})
 
 
 async def _analyze_holding_lease(rt: Runtime, job: Job, token: str) -> AnalysisOutcome:

@@ -14,6 +14,10 @@ from shared.queue.inline import InlineQueue
 from tests.support.jobs import jobs_settings
 
 
+async def refuse_abandon(job_id: str) -> None:
+    raise AssertionError(f"{job_id} was abandoned although every job finished")
+
+
 def test_backoff_doubles_up_to_its_cap() -> None:
     settings = jobs_settings(retry_backoff_s=0.5, retry_backoff_max_s=3.0)
     assert [retry_delay_s(settings, attempt) for attempt in range(1, 6)] == [0.5, 1.0, 2.0, 3.0, 3.0]
@@ -26,8 +30,8 @@ def test_the_setting_picks_the_backend(redis_url: str) -> None:
         return "done"
 
     redis = fakeredis.FakeAsyncRedis()
-    assert build_queue(jobs_settings(), redis, handler).name == "inline"
-    assert build_queue(jobs_settings(redis_url, queue_backend="redis"), redis, handler).name == "redis"
+    assert build_queue(jobs_settings(), redis, handler, refuse_abandon).name == "inline"
+    assert build_queue(jobs_settings(redis_url, queue_backend="redis"), redis, handler, refuse_abandon).name == "redis"
 
 
 async def test_retries_until_done_with_increasing_attempts() -> None:
@@ -41,7 +45,7 @@ async def test_retries_until_done_with_increasing_attempts() -> None:
         finished.set()
         return "done"
 
-    queue = InlineQueue(jobs_settings(max_attempts=3), handler)
+    queue = InlineQueue(jobs_settings(max_attempts=3), handler, refuse_abandon)
     await queue.enqueue("job-1")
     await asyncio.wait_for(finished.wait(), 10)
     await queue.close()
@@ -62,7 +66,7 @@ async def test_concurrency_is_bounded() -> None:
         done += 1
         return "done"
 
-    queue = InlineQueue(jobs_settings(inline_concurrency=2), handler)
+    queue = InlineQueue(jobs_settings(inline_concurrency=2), handler, refuse_abandon)
     for number in range(6):
         await queue.enqueue(f"job-{number}")
     await queue.close()
@@ -83,11 +87,18 @@ async def test_close_stops_taking_work_and_cancels_past_the_grace() -> None:
             raise
         return "done"
 
-    queue = InlineQueue(jobs_settings(shutdown_grace_s=0.1), handler)
+    abandoned: list[str] = []
+
+    async def abandon(job_id: str) -> None:
+        abandoned.append(job_id)
+
+    queue = InlineQueue(jobs_settings(shutdown_grace_s=0.1, inline_concurrency=1), handler, abandon)
     await queue.enqueue("job-1")
+    await queue.enqueue("job-waiting")
     await asyncio.wait_for(started.wait(), 10)
     await asyncio.wait_for(queue.close(), 10)
     assert cancelled.is_set()
+    assert sorted(abandoned) == ["job-1", "job-waiting"]
     assert not await queue.check()
     with pytest.raises(QueueClosedError):
         await queue.enqueue("job-2")

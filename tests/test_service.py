@@ -184,17 +184,23 @@ async def test_reading_a_running_job_without_lease_or_attempts_fails_it(parked: 
     assert (await get_job(parked, other.id)).status == "running"  # type: ignore[union-attr]
 
 
-async def test_shutdown_mid_attempt_hands_the_job_back(redis_url: str) -> None:
+async def test_shutdown_ends_the_jobs_the_inline_queue_gives_up(redis_url: str) -> None:
     slow = ScriptedAnalysis([30.0])
-    rt = await Runtime.create(jobs_settings(redis_url, shutdown_grace_s=0), analyze=slow)
-    job = await submitted(rt)
+    settings = jobs_settings(redis_url, shutdown_grace_s=0, inline_concurrency=1)
+    rt = await Runtime.create(settings, analyze=slow)
+    running = await submitted(rt, "/running")
+    waiting = await submitted(rt, "/waiting")
     await asyncio.wait_for(slow.started.wait(), 10)
     await rt.close()
     reader = await Runtime.create(jobs_settings(redis_url, queue_backend="redis"), analyze=slow)
     try:
-        back = await get_job(reader, job.id)
-        assert back is not None and back.status == "queued" and back.attempts == 1
-        assert not await reader.store.leases.held(job.id)
+        for job, attempts in ((running, 1), (waiting, 0)):
+            ended = await get_job(reader, job.id)
+            assert ended is not None and ended.status == "failed" and ended.attempts == attempts
+            assert ended.error is not None and "submit again" in ended.error.message
+            assert not await reader.store.leases.held(job.id)
+        again = await submit_job(reader, request("/running"), principal="p", idempotency_key=None)
+        assert again.created and again.job.id != running.id, "an ended job no longer coalesces submits"
     finally:
         await reader.close()
 

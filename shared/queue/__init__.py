@@ -6,15 +6,16 @@ from redis.asyncio import Redis
 
 from shared.config import Settings
 from shared.queue.base import Queue, QueueClosedError
-from shared.queue.delivery import Delivery, DeliveryHandler, DeliveryOutcome
+from shared.queue.delivery import AbandonHandler, Delivery, DeliveryHandler, DeliveryOutcome
 
 
-def build_queue(settings: Settings, redis: Redis, handler: DeliveryHandler) -> Queue:
-    """The backend `QUEUE_BACKEND` names; `handler` runs deliveries for the in-process one."""
+def build_queue(settings: Settings, redis: Redis, handler: DeliveryHandler, abandon: AbandonHandler) -> Queue:
+    """The backend `QUEUE_BACKEND` names; the in-process one runs deliveries with `handler` and gives up
+    the jobs it still holds at shutdown with `abandon` (no other process would ever run them)."""
     if settings.queue_backend == "inline":
         from shared.queue.inline import InlineQueue
 
-        return InlineQueue(settings, handler)
+        return InlineQueue(settings, handler, abandon)
     if settings.queue_backend == "redis":
         from shared.queue.redis_streams import RedisStreamQueue
 
@@ -24,4 +25,12 @@ def build_queue(settings: Settings, redis: Redis, handler: DeliveryHandler) -> Q
     return CloudTasksQueue(settings)
 
 
-__all__ = ["Delivery", "DeliveryHandler", "DeliveryOutcome", "Queue", "QueueClosedError", "build_queue"]
+__all__ = [
+    "AbandonHandler",
+    "Delivery",
+    "DeliveryHandler",
+    "DeliveryOutcome",
+    "Queue",
+    "QueueClosedError",
+    "build_queue",
+]

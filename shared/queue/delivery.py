@@ -17,3 +17,4 @@ class Delivery:
 
 
 DeliveryHandler = Callable[[Delivery], Awaitable[DeliveryOutcome]]
+AbandonHandler = Callable[[str], Awaitable[None]]

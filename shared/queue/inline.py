@@ -1,7 +1,9 @@
 """The embedded backend: each job is an asyncio task in this process, at most `inline_concurrency` at once.
 
 Same retry policy as the other backends (backoff, `max_attempts`), so the embedded service behaves like
-the deployed ones; the slot is held only while an attempt runs, never during a backoff.
+the deployed ones; the slot is held only while an attempt runs, never during a backoff. Nothing else
+would ever run a job this process gave up at shutdown, so those jobs are ended (`abandon`) rather than
+left queued in a store that outlives the process (`serve` with REDIS_URL).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from shared.config import Settings
 from shared.logs import job_context
 from shared.queue.backoff import retry_delay_s
 from shared.queue.base import QueueClosedError
-from shared.queue.delivery import Delivery, DeliveryHandler
+from shared.queue.delivery import AbandonHandler, Delivery, DeliveryHandler
 
 log = logging.getLogger(__name__)
 
@@ -21,32 +23,40 @@ log = logging.getLogger(__name__)
 class InlineQueue:
     name = "inline"
 
-    def __init__(self, settings: Settings, handler: DeliveryHandler) -> None:
+    def __init__(self, settings: Settings, handler: DeliveryHandler, abandon: AbandonHandler) -> None:
         self._settings = settings
         self._handler = handler
+        self._abandon = abandon
         self._slots = asyncio.Semaphore(settings.inline_concurrency)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], str] = {}
         self._closing = False
 
     async def enqueue(self, job_id: str) -> None:
         if self._closing:
             raise QueueClosedError("the process is shutting down")
         task = asyncio.create_task(self._deliver(job_id), name=f"job-{job_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[task] = job_id
+        task.add_done_callback(self._tasks.pop)
 
     async def check(self) -> bool:
         return not self._closing
 
     async def close(self) -> None:
-        """Waits `shutdown_grace_s` for running jobs, then cancels the rest (their leases are released)."""
+        """Waits `shutdown_grace_s` for running jobs, then cancels the rest and abandons their jobs."""
         self._closing = True
         if not self._tasks:
             return
         _, pending = await asyncio.wait(set(self._tasks), timeout=self._settings.shutdown_grace_s)
+        given_up = [self._tasks[task] for task in pending]
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+        for job_id in given_up:
+            with job_context(job_id):
+                try:
+                    await self._abandon(job_id)
+                except Exception:
+                    log.exception("could not end a job given up at shutdown")
 
     async def _deliver(self, job_id: str) -> None:
         attempt = 1
