@@ -59,7 +59,7 @@ class Engine:
         self.settings = settings
         self.allowlist = Allowlist.parse(settings.allowed_private_hosts)
         self.browser = BrowserPool(settings)
-        self.guard = EgressGuard(self.allowlist, connect_timeout_s=settings.navigation_timeout_s)
+        self.guard = EgressGuard.from_settings(settings, self.allowlist)
 
     async def __aenter__(self) -> Engine:
         return self
@@ -90,7 +90,7 @@ class Engine:
 
         started = time.perf_counter()
         await stage("validating")
-        url = await check_target(options.url, self.allowlist)
+        url = await check_target(options.url, self.allowlist, resolve_timeout_s=self.settings.dns_timeout_s)
         await stage("capturing")
         capture = await capture_page(
             url, options.devices, browser=self.browser, guard=self.guard, settings=self.settings
