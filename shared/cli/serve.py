@@ -12,6 +12,8 @@ import argparse
 import importlib
 import logging
 import os
+import signal
+from types import FrameType
 
 import uvicorn
 from pydantic import ValidationError
@@ -74,5 +76,14 @@ def run(args: argparse.Namespace) -> int:
             "queue_backend": settings.queue_backend,
         },
     )
+    # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the handler that was
+    # there before; this one lets the command end normally (exit 0), as `cro-analyzer worker` does.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stopped)
     uvicorn.Server(config).run()
+    log.info("stopped")
     return EXIT_OK
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    return None

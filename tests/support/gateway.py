@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 # Submitted URLs point here; the allowlist lets the URL policy accept them without a server.
 TARGET = "127.0.0.1:8000"
 START_TIMEOUT_S = 15.0
+# A subprocess imports the whole CLI (Playwright included) before it listens; the machine may be busy.
+CLI_START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 30.0
 GATE_TIMEOUT_S = 60.0
 POLL_TIMEOUT_S = 30.0
@@ -167,7 +169,7 @@ class CliServer:
     def __enter__(self) -> CliServer:
         if not self._serves_http:
             return self
-        deadline = time.monotonic() + START_TIMEOUT_S
+        deadline = time.monotonic() + CLI_START_TIMEOUT_S
         while True:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited with {self.process.returncode}; see {self._log.name}")
