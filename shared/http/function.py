@@ -1,7 +1,9 @@
 """A functions-framework function over a set of operations: `FunctionApp(SUBMIT)` is a whole function.
 
 The settings are read when the module is imported, so a misconfigured function fails at start; the
-runtime is created on the first request and closed when the server stops (see shared.http.runtime).
+runtime is created on the first request and released when the process ends (see shared.http.runtime).
+Logging is set up on the first request too: gunicorn, which functions-framework runs, configures the
+root logger after the module is imported and would drop a handler installed earlier.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from shared.logs import configure_logging
 class FunctionApp:
     def __init__(self, operations: Sequence[Operation], settings: Settings | None = None) -> None:
         settings = settings or get_settings()
-        configure_logging(settings.log_level)
-        runtimes = RuntimeHolder(settings, close_with_loop=True)
+        runtimes = RuntimeHolder(settings)
         self.context = ApiContext.create(runtimes, operations)
         self._routes = build_routes(operations, self.context)
+        self._logging_ready = False
 
     async def __call__(self, request: Request) -> Response:
+        if not self._logging_ready:
+            configure_logging(self.context.settings.log_level)
+            self._logging_ready = True
         return await dispatch(request, self._routes)
