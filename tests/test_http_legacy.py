@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -62,13 +63,13 @@ async def analysis_with_findings(options: AnalysisOptions, progress: ProgressCal
     return AnalysisOutcome(report=report, screenshots=shots)
 
 
-def poll(client: httpx.Client, url: str, state: str) -> dict:
-    import time
-
+def poll(client: httpx.Client, url: str, state: str, percent: int | None = None) -> dict:
+    """Polls a legacy status URL until `state` (and, for PROGRESS, the given percent) is reached."""
     deadline = time.monotonic() + 30
     while True:
         body = client.get(url).json()
-        if body["status"] == state or time.monotonic() > deadline:
+        reached = body["status"] == state and (percent is None or body.get("progress", {}).get("percent") == percent)
+        if reached or time.monotonic() > deadline:
             return body
         time.sleep(0.02)
 
@@ -89,7 +90,7 @@ def test_submit_poll_and_read_the_result_as_the_original_did(http_client: httpx.
                 "poll_url": f"/analyze/status/{task['task_id']}",
             }
             status_url = server.url(task["poll_url"])
-            progress = poll(http_client, status_url, "PROGRESS")
+            progress = poll(http_client, status_url, "PROGRESS", percent=10)
             assert progress["status"] == "PROGRESS"
             assert progress["message"] == "Task is in progress"
             assert progress["progress"]["current"] == 2 and progress["progress"]["total"] == 5
