@@ -41,6 +41,12 @@ def test_embedded_serve(corpus_server: LoopbackServer, tmp_path: Path) -> None:
         done = analyse(client, server, page)
         assert done["status"] == "succeeded", (tmp_path / "serve.log").read_text()[-3000:]
         assert done["result"]["final_url"] == page
+        html = client.get(done["links"]["report_html"])
+        assert html.status_code == 200 and page in html.text
+        assert html.headers["x-content-type-options"] == "nosniff"
+        pdf = client.get(done["links"]["report_pdf"])
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content.startswith(b"%PDF-")
         again = client.post(server.url("/v1/analyses"), json={"url": page, "llm": False})
         assert again.status_code == 200 and again.json()["cached"] is True
         ready = client.get(server.url("/readyz")).json()

@@ -223,6 +223,21 @@ def test_a_lying_content_length_cannot_smuggle_a_larger_body(gateway: ServerThre
     assert 400 <= status < 500
 
 
+def test_a_body_that_stalls_is_408(http_client: httpx.Client) -> None:
+    import socket
+
+    with running_gateway(http_settings(body_read_timeout_s=1.0), analyze=instant_analysis) as server:
+        head = (
+            b"POST /v1/analyses HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n"
+        )
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(head + b'{"url": ')
+            answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert b'"code":"body_timeout"' in answer
+
+
 def test_unknown_and_malformed_ids_are_404(gateway: ServerThread, http_client: httpx.Client) -> None:
     for job_id in ("0" * 32, "no-such-job", "%2e%2e", "x" * 65):
         assert_error(http_client.get(gateway.url(f"/v1/analyses/{job_id}")), 404, "job_not_found")

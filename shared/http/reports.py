@@ -33,5 +33,10 @@ async def render_report(rt: Runtime, job: Job, report: Report, fmt: ReportFormat
     return Response(
         document,
         media_type=MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, max-age=3600"},
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "private, max-age=3600",
+            # The report quotes the analysed page: never let a browser sniff it into something else.
+            "X-Content-Type-Options": "nosniff",
+        },
     )
