@@ -35,6 +35,16 @@ def test_playwright_download_before_system_chromium(tmp_path: Path, monkeypatch:
     assert locate_chromium(make_settings()) == newer
 
 
+def test_playwright_headless_shell_before_its_full_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    full = tmp_path / "chromium-1200" / "chrome-linux64" / "chrome"
+    shell = tmp_path / "chromium_headless_shell-1200" / "chrome-linux64" / "chrome-headless-shell"
+    for build in (full, shell):
+        build.parent.mkdir(parents=True)
+        build.write_text("")
+    assert locate_chromium(make_settings()) == shell
+
+
 def test_system_chromium_when_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
     found = locate_chromium(make_settings())

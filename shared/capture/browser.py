@@ -23,7 +23,13 @@ from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.chromium import CHROMIUM_EGRESS_ARGS
 
+# Headless shells first: the same engine without the browser UI. A full Chromium in headless mode still
+# starts an omnibox WebUI renderer per context (about 60 MB each) and a spare renderer; the shell is what
+# Playwright itself runs for headless, and measured here it halves both memory and wall time.
 SYSTEM_CHROMIUM_PATHS: tuple[str, ...] = (
+    "/usr/lib/chromium/chromium-headless-shell",
+    "/usr/bin/chromium-headless-shell",
+    "/usr/bin/chrome-headless-shell",
     "/usr/bin/chromium",
     "/usr/bin/chromium-browser",
     "/usr/bin/google-chrome",
@@ -32,11 +38,12 @@ SYSTEM_CHROMIUM_PATHS: tuple[str, ...] = (
     "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
     "/Applications/Chromium.app/Contents/MacOS/Chromium",
 )
-# Where `playwright install chromium` puts its builds, newest revision last after sorting.
+# Where `playwright install chromium` puts its builds (headless shell first, as Playwright prefers it
+# for headless), newest revision last after sorting.
 PLAYWRIGHT_BUILD_GLOBS: tuple[str, ...] = (
+    "chromium_headless_shell-*/chrome-*/chrome-headless-shell",
     "chromium-*/chrome-linux*/chrome",
     "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium",
-    "chromium_headless_shell-*/chrome-*/chrome-headless-shell",
 )
 
 
@@ -49,7 +56,8 @@ def _playwright_browsers_dir() -> Path:
 
 
 def locate_chromium(settings: Settings) -> Path | None:
-    """CHROMIUM_PATH if set; else Playwright's own download if present; else a system Chromium; else None.
+    """CHROMIUM_PATH if set; else Playwright's own download if present; else a system Chromium (a headless
+    shell before a full browser); else None.
 
     An explicit CHROMIUM_PATH is returned even if it does not exist, so a wrong setting fails loudly at
     launch instead of silently picking another browser.
@@ -64,7 +72,8 @@ def locate_chromium(settings: Settings) -> Path | None:
     for candidate in SYSTEM_CHROMIUM_PATHS:
         if Path(candidate).is_file():
             return Path(candidate)
-    found = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    names = ("chromium-headless-shell", "chrome-headless-shell", "chromium", "chromium-browser", "google-chrome")
+    found = next((path for path in map(shutil.which, names) if path), None)
     return Path(found) if found else None
 
 

@@ -1,6 +1,6 @@
 """One page on one device, in the order DESIGN.md section 6 sets, every step within a budget.
 
-navigate (first response) -> `load` (budget) -> network quiet (budget) -> is the page responsive? ->
+navigate (first response) -> `load` (budget) -> is the page responsive? -> network quiet (budget) ->
 fold screenshot as the visitor sees it -> performance reading -> facts (overlays measured, then hidden)
 -> axe-core -> scroll for lazy content -> full-page screenshot (height-capped).
 
@@ -52,6 +52,7 @@ async def capture_device(
     url: str, device: DeviceProfile, *, browser: BrowserPool, guard: EgressGuard, settings: Settings
 ) -> DeviceCapture:
     """Captures `url` on `device` in a fresh context whose every connection passes the egress guard."""
+    started = time.perf_counter()
     async with guard.session() as session, browser.context(device, context_proxy(session)) as context:
         crashed: list[bool] = []
         try:
@@ -60,11 +61,14 @@ async def capture_device(
             page.on("crash", lambda _page: crashed.append(True))
             containment = await PageContainment.attach(context, page)
             traffic = TrafficLog(page, session, settings.max_logged_events)
+            run = _DeviceRun(page, device, settings, session, containment, traffic)
+            run.timings[f"capture.{device.name}.open"] = _ms_since(started)
             try:
-                return await _DeviceRun(page, device, settings, session, containment, traffic).capture(url)
+                captured = await run.capture(url)
             finally:
                 traffic.close()
                 await containment.close()
+            closing = time.perf_counter()
         except PlaywrightError as exc:
             raise _browser_failure(exc, context, crashed=bool(crashed)) from exc
         except TimeoutError as exc:
@@ -73,6 +77,8 @@ async def capture_device(
                 f"the page could not be measured on {device.name}: the browser did not answer in time, "
                 "even with the page's JavaScript stopped",
             ) from exc
+    captured.timings_ms[f"capture.{device.name}.close"] = _ms_since(closing)
+    return captured
 
 
 class _DeviceRun:
@@ -101,7 +107,7 @@ class _DeviceRun:
         try:
             yield
         finally:
-            self.timings[f"capture.{self.device.name}.{name}"] = round((time.perf_counter() - started) * 1000, 1)
+            self.timings[f"capture.{self.device.name}.{name}"] = _ms_since(started)
 
     async def capture(self, url: str) -> DeviceCapture:
         settings, scripts = self.settings, self.scripts
@@ -109,12 +115,13 @@ class _DeviceRun:
             response = await open_document(
                 self.page, url, traffic=self.traffic, session=self.session, settings=settings
             )
-        with self._stage("settle"):
+        with self._stage("load"):
             if not await wait_for_load(self.page, settings.load_budget_s):
                 self.timed_out.append("load")
             self.containment.lock_navigation()
             if not await scripts.responsive(settings.responsiveness_probe_s):
                 self.timed_out.append("script")
+        with self._stage("network_quiet"):
             quiet, axe_ready = await asyncio.gather(
                 self.traffic.wait_quiet(settings.network_quiet_ms / 1000, settings.network_quiet_budget_s),
                 self._inject_axe(),
@@ -196,6 +203,10 @@ class _DeviceRun:
         except TimeoutError:
             self.timed_out.append("axe")
             return []
+
+
+def _ms_since(mark: float) -> float:
+    return round((time.perf_counter() - mark) * 1000, 1)
 
 
 def _browser_failure(exc: PlaywrightError, context: BrowserContext, *, crashed: bool) -> AnalysisError:
