@@ -52,5 +52,4 @@ def create_app(settings: Settings | None = None, *, analyze: AnalyzeFn | None = 
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_exception},
     )
-    app.state.context = context
     return app

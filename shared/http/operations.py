@@ -80,6 +80,8 @@ class Param:
 
 @dataclass(frozen=True, eq=False)
 class Operation:
+    """One endpoint: served by `handler`, documented by the rest. Compared by identity (it holds dicts)."""
+
     method: Literal["GET", "POST"]
     path: str
     name: str
