@@ -66,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         server_header=False,
+        # Render and Cloud Run put a proxy in front: its X-Forwarded-Proto makes links https. Only links
+        # are built from it (set PUBLIC_BASE_URL to fix them outright); no decision trusts the client IP.
+        proxy_headers=True,
+        forwarded_allow_ips="*",
         timeout_graceful_shutdown=int(settings.shutdown_grace_s),
     )
     log.info(
