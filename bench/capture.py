@@ -13,7 +13,10 @@ Then the peak PSS of the whole process tree (this process, Playwright's driver, 
 renderers) while 4 analyses run at once, sampled every 50 ms. Targets: median analysis at most 1.5x the
 baseline; under 1 GB PSS with 4 in flight. Prints figures; never fails on them.
 
-    python bench/capture.py [--runs 5] [--inflight 4]
+    python bench/capture.py [--runs 5] [--inflight 4] [--network-quiet-ms N]
+
+`--network-quiet-ms` overrides that setting (default: the Settings default) to see how much of the
+difference is the deliberate wait for late content rather than work.
 """
 
 from __future__ import annotations
@@ -151,14 +154,18 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.0f}"
 
 
-async def main(runs: int, inflight: int) -> None:
+async def main(runs: int, inflight: int, network_quiet_ms: int | None) -> None:
     with LoopbackServer(CORPUS_DIR) as corpus, LoopbackServer(FIXTURE_PAGES_DIR) as fixtures:
         urls = {name: corpus.url(f"/{name}/index.html") for name in CORPUS_PAGES}
         urls.update({name: fixtures.url(f"/{name}") for name in FIXTURE_PAGES})
-        settings = Settings(allowed_private_hosts=[corpus.host_port, fixtures.host_port])
+        overrides = {} if network_quiet_ms is None else {"network_quiet_ms": network_quiet_ms}
+        settings = Settings(allowed_private_hosts=[corpus.host_port, fixtures.host_port], **overrides)
         analyse, pool, guard, close, what = analyser(settings)
         try:
-            print(f"measuring {what}; {runs} runs over {len(urls)} pages; CPUs: {psutil.cpu_count()}")
+            print(
+                f"measuring {what}; {runs} runs over {len(urls)} pages; CPUs: {psutil.cpu_count()}; "
+                f"network quiet window {settings.network_quiet_ms} ms"
+            )
             for url in urls.values():  # warm-up: browser launched, caches of the server and the OS filled
                 await analyse(url)
                 await baseline(pool, guard, url, guarded=True)
@@ -209,5 +216,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--inflight", type=int, default=4)
+    parser.add_argument("--network-quiet-ms", type=int, default=None)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.runs, arguments.inflight))
+    asyncio.run(main(arguments.runs, arguments.inflight, arguments.network_quiet_ms))
