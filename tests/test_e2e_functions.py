@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import httpx
+import psutil
 import pytest
 from standardwebhooks import Webhook
 
@@ -114,3 +115,40 @@ def test_submit_emulator_analyze_result_webhook(corpus_server: LoopbackServer, t
     assert event["id"] == job["id"] and event["type"] == "analysis.succeeded"
     assert event["links"]["self"] == job["links"]["self"]
     assert event["result"]["final_url"] == page
+
+
+@pytest.mark.timeout(120)
+def test_make_dev_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+
+    port = free_port_block(5)
+    log_path = tmp_path / "dev.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "dev.py"), "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "KEY_PREFIX": "e2e-dev:"},
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while "Ctrl-C stops everything" not in log_path.read_text(errors="replace"):
+            assert process.poll() is None, log_path.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, "make dev did not come up"
+            time.sleep(0.2)
+        for offset in range(3):
+            assert httpx.get(f"http://127.0.0.1:{port + offset}/healthz", timeout=5).status_code == 200
+        ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=10).json()
+        assert ready["checks"]["store"] is True and ready["checks"]["queue"] is True
+        children = psutil.Process(process.pid).children(recursive=True)
+        assert len(children) >= 5
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert alive == [], f"left running: {[child.cmdline() for child in alive]}"
