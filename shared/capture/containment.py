@@ -30,9 +30,10 @@ from shared.models.facts import PageBehaviour
 class PageContainment:
     """The containment of one page; `behaviour()` reports what the page tried."""
 
-    def __init__(self, context: BrowserContext, page: Page, cdp: CDPSession) -> None:
+    def __init__(self, context: BrowserContext, page: Page, cdp: CDPSession, max_logged: int) -> None:
         self._page = page
         self._cdp = cdp
+        self._max_logged = max_logged
         self._main_frame_id: str | None = None
         self._armed = False
         self._locked = False
@@ -48,9 +49,10 @@ class PageContainment:
         cdp.on("Page.loadEventFired", self._on_load)
 
     @classmethod
-    async def attach(cls, context: BrowserContext, page: Page) -> PageContainment:
+    async def attach(cls, context: BrowserContext, page: Page, *, max_logged: int) -> PageContainment:
+        """Takes charge of `page` before it navigates; `max_logged` bounds the blocked URLs kept."""
         cdp = await context.new_cdp_session(page)
-        containment = cls(context, page, cdp)
+        containment = cls(context, page, cdp, max_logged)
         tree = await cdp.send("Page.getFrameTree")
         containment._main_frame_id = tree["frameTree"]["frame"]["id"]
         await cdp.send("Page.enable")
@@ -121,7 +123,8 @@ class PageContainment:
     def _on_request_paused(self, event: dict[str, Any]) -> None:
         request_id = event["requestId"]
         if self._locked and event.get("frameId") == self._main_frame_id:
-            self._blocked_navigations.append(str(event["request"]["url"])[:500])
+            if len(self._blocked_navigations) < self._max_logged:
+                self._blocked_navigations.append(str(event["request"]["url"])[:500])
             command = self._cdp.send("Fetch.failRequest", {"requestId": request_id, "errorReason": "Aborted"})
         else:
             command = self._cdp.send("Fetch.continueRequest", {"requestId": request_id})

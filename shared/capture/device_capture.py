@@ -59,7 +59,7 @@ async def capture_device(
             await context.add_init_script(script=script("perf_observer"))
             page = await context.new_page()
             page.on("crash", lambda _page: crashed.append(True))
-            containment = await PageContainment.attach(context, page)
+            containment = await PageContainment.attach(context, page, max_logged=settings.max_logged_events)
             traffic = TrafficLog(page, session, settings.max_logged_events)
             run = _DeviceRun(page, device, settings, session, containment, traffic)
             run.timings[f"capture.{device.name}.open"] = _ms_since(started)
