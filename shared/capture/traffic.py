@@ -48,10 +48,6 @@ class TrafficLog:
         page.on("console", self._on_console)
         page.on("pageerror", self._on_page_error)
 
-    @property
-    def in_flight(self) -> int:
-        return len(self._in_flight)
-
     async def wait_quiet(self, quiet_s: float, budget_s: float) -> bool:
         """Waits until no request has been in flight for `quiet_s`; False if `budget_s` ran out first."""
         deadline = time.monotonic() + budget_s
