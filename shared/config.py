@@ -70,9 +70,7 @@ class Settings(BaseSettings):
         200, ge=10, le=5000, description="Elements kept per kind (CTAs, images, ...) per device, in document order."
     )
     facts_excerpt_chars: int = Field(5000, ge=0, le=100_000, description="Length of the page text excerpt in facts.")
-    max_logged_events: int = Field(
-        50, ge=1, le=1000, description="Console errors and failed requests kept per device."
-    )
+    max_logged_events: int = Field(50, ge=1, le=1000, description="Console errors and failed requests kept per device.")
 
     # --- analysis ----------------------------------------------------------------------------------
     analysis_timeout_s: float = Field(150.0, gt=0, le=1800, description="Hard limit for one whole analysis.")
