@@ -24,6 +24,11 @@ class Settings(BaseSettings):
 
     # --- capture -----------------------------------------------------------------------------------
     chromium_path: Path | None = Field(None, description="Chromium executable; else Playwright's, else system paths.")
+    chromium_sandbox: bool = Field(
+        True,
+        description="Keep Chromium's sandbox (it needs user namespaces). Off only where the platform denies them "
+        "and the container is the boundary; always off as root, where Chromium refuses it.",
+    )
     allowed_private_hosts: CommaList = Field(
         default_factory=list,
         description="host:port pairs the browser and webhooks may reach although they are not public "

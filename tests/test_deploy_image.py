@@ -91,10 +91,12 @@ def test_final_stage_has_no_build_tools_and_no_caches(stages: list[Stage], final
     assert copies_from_builder == ["--from=builder /opt/venv /opt/venv"], copies_from_builder
 
 
-def test_final_stage_ships_debian_chromium(final: Stage) -> None:
+def test_final_stage_ships_debian_chromium_headless_shell(final: Stage) -> None:
     runs = " ".join(final.values("RUN"))
-    assert re.search(r"apt-get install .*\bchromium\b", runs)
-    assert _env(final)["CHROMIUM_PATH"] == "/usr/bin/chromium"
+    assert re.search(r"apt-get install .*\bchromium-headless-shell\b", runs)
+    env = _env(final)
+    assert env["CHROMIUM_PATH"] == "/usr/lib/chromium/chromium-headless-shell"
+    assert env["CHROMIUM_SANDBOX"] == "false", "no user namespaces promised on Cloud Run or Render"
 
 
 def test_port_is_honoured(final: Stage) -> None:

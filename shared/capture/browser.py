@@ -132,8 +132,8 @@ class BrowserPool:
         return await playwright.chromium.launch(
             executable_path=str(executable) if executable is not None else None,
             headless=True,
-            # Chromium refuses its sandbox as root; anyone else keeps it.
-            chromium_sandbox=not _running_as_root(),
+            # Chromium refuses its sandbox as root; anyone else keeps it unless the platform cannot give it.
+            chromium_sandbox=self._settings.chromium_sandbox and not _running_as_root(),
             args=launch_args(),
             handle_sigint=False,
             handle_sigterm=False,
