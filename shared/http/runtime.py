@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 
 from shared.config import Settings
+from shared.gc_tuning import tune_for_serving
 from shared.service import AnalyzeFn, Runtime
 
 
@@ -27,6 +28,7 @@ class RuntimeHolder:
             async with self._lock:
                 if self._runtime is None:
                     self._runtime = await Runtime.create(self.settings, analyze=self._analyze)
+                    tune_for_serving()
         return self._runtime
 
     async def close(self) -> None:
