@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import fakeredis
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
 
 from shared.config import Settings
 
@@ -22,6 +22,8 @@ def connect_redis(settings: Settings) -> Redis:
         socket_timeout=settings.redis_timeout_s + settings.worker_poll_s,
         socket_connect_timeout=settings.redis_timeout_s,
         max_connections=settings.redis_max_connections,
+        # The asyncio Retry: the sync one hands back the coroutine unawaited, so nothing would be retried and
+        # the first command on each connection the server closed (a Redis restart) would fail.
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
         health_check_interval=30,
     )
