@@ -18,6 +18,7 @@ pytest_plugins: list[str] = [
     "tests.support.fake_claude",
     "tests.support.gateway",
     "tests.support.browser",
+    "tests.support.faults",
 ]
 
 TESTS_DIR = Path(__file__).parent
