@@ -10,7 +10,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from shared.capture.browser import SYSTEM_CHROMIUM_PATHS, BrowserPool, locate_chromium
+from shared.capture.browser import BrowserPool
+from shared.capture.locate import SYSTEM_CHROMIUM_PATHS, locate_chromium
 from shared.capture.page_capture import capture_page
 from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.egress import EgressGuard
