@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import logging
-import shutil
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,12 +19,14 @@ from typing import TYPE_CHECKING
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from shared.capture.locate import locate_chromium
 from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
 from shared.logs import job_context
 from shared.models.api import AnalysisRequest, Job, JobError, Progress
 from shared.models.report import Report
 from shared.netguard.allowlist import Allowlist
+from shared.netguard.policy import check_target
 from shared.queue import Delivery, DeliveryOutcome, Queue, build_queue
 from shared.store import JobStore, connect_redis
 from shared.store.fingerprints import body_digest, cache_fingerprint, request_digest
@@ -156,11 +156,10 @@ async def submit_job(
 
     Raises InputError (URL policy), IdempotencyConflict, ServiceUnavailable.
     """
-    from shared.netguard.policy import check_target
-
-    url = await check_target(request.url, rt.allowlist)
+    dns_timeout_s = rt.settings.dns_timeout_s
+    url = await check_target(request.url, rt.allowlist, resolve_timeout_s=dns_timeout_s)
     if request.callback_url is not None:
-        await check_target(request.callback_url, rt.allowlist)
+        await check_target(request.callback_url, rt.allowlist, resolve_timeout_s=dns_timeout_s)
     now = _now()
     queued = Job(id=uuid.uuid4().hex, status="queued", url=url, request=request, created_at=now)
     cached = queued.model_copy(
@@ -407,10 +406,7 @@ async def _notify(rt: Runtime, job: Job) -> None:
     """Sends the job's webhook when it asked for one; a failed webhook never changes the job."""
     if not job.request.callback_url:
         return
-    if importlib.util.find_spec("shared.webhooks") is None:
-        log.error("callback_url given but the webhooks module is not installed")
-        return
-    from shared.webhooks import send_job_webhook
+    from shared.webhooks import send_job_webhook  # here, not at the top: shared.webhooks imports this module
 
     try:
         await send_job_webhook(rt, job)
@@ -515,9 +511,8 @@ async def readiness(rt: Runtime) -> dict[str, bool | str]:
 
 
 def _browser_available(settings: Settings) -> bool:
-    if settings.chromium_path is not None:
-        return settings.chromium_path.exists()
-    return any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome", "chrome"))
+    executable = locate_chromium(settings)
+    return executable is not None and executable.exists()
 
 
 def _now() -> datetime:
