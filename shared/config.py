@@ -81,14 +81,16 @@ class Settings(BaseSettings):
     analysis_timeout_s: float = Field(150.0, gt=0, le=1800, description="Hard limit for one whole analysis.")
 
     # --- Claude ------------------------------------------------------------------------------------
-    anthropic_api_key: SecretStr | None = None
-    anthropic_model: str = "claude-sonnet-5-5"
-    anthropic_base_url: str | None = None
+    anthropic_api_key: SecretStr | None = Field(None, description="Claude API key; unset = rules-only reports.")
+    anthropic_model: str = Field("claude-sonnet-5-5", description="Claude model id (a current Sonnet).")
+    anthropic_base_url: str | None = Field(None, description="Messages API base URL; unset = Anthropic's.")
     llm_timeout_s: float = Field(60.0, gt=0, le=600, description="Overall budget for Claude in one analysis.")
     llm_max_retries: int = Field(2, ge=0, le=10, description="SDK retries on 429/5xx/529.")
-    llm_max_output_tokens: int = Field(3000, ge=256, le=32_000)
+    llm_max_output_tokens: int = Field(3000, ge=256, le=32_000, description="Longest answer Claude may give.")
     llm_page_text_chars: int = Field(2500, ge=0, le=50_000, description="Page text budget sent to Claude.")
-    llm_image_long_edge_px: int = Field(1568, ge=200, le=1568)
+    llm_image_long_edge_px: int = Field(
+        1568, ge=200, le=1568, description="Long edge of images sent (Anthropic's recommended maximum)."
+    )
     llm_extra_slices: int = Field(2, ge=0, le=2, description="Page slices sent beyond the two fold screenshots.")
     llm_input_token_budget: int = Field(
         8000, ge=2000, le=200_000, description="Estimated input tokens per request; slices shrink or drop to fit."
@@ -109,25 +111,27 @@ class Settings(BaseSettings):
 
     # --- store and queue ---------------------------------------------------------------------------
     redis_url: str | None = Field(None, description="Redis URL; unset = embedded in-process store.")
-    key_prefix: str = "cro:"
-    result_ttl_s: int = Field(72 * 3600, ge=60)
-    cache_ttl_s: int = Field(24 * 3600, ge=0)
-    queue_backend: QueueBackend = "inline"
+    key_prefix: str = Field("cro:", description="Prefix of every Redis key this service writes.")
+    result_ttl_s: int = Field(72 * 3600, ge=60, description="How long jobs, reports and screenshots are kept.")
+    cache_ttl_s: int = Field(24 * 3600, ge=0, description="How long an identical request is served from cache.")
+    queue_backend: QueueBackend = Field("inline", description="inline (in process), redis (Streams) or cloudtasks.")
     lease_s: float = Field(180.0, gt=0, description="How long one attempt owns a job; > analysis_timeout_s.")
-    max_attempts: int = Field(3, ge=1, le=20)
+    max_attempts: int = Field(3, ge=1, le=20, description="Deliveries of one job before it fails for good.")
     retry_backoff_s: float = Field(2.0, ge=0, description="First retry delay; doubles per attempt.")
-    retry_backoff_max_s: float = Field(60.0, ge=0)
-    worker_concurrency: int = Field(2, ge=1, le=64)
-    inline_concurrency: int = Field(2, ge=1, le=64)
+    retry_backoff_max_s: float = Field(60.0, ge=0, description="Longest delay between two attempts.")
+    worker_concurrency: int = Field(2, ge=1, le=64, description="Analyses one `cro-analyzer worker` runs at once.")
+    inline_concurrency: int = Field(2, ge=1, le=64, description="Analyses the inline queue runs at once.")
     analyze_url: str | None = Field(None, description="Public URL of the analyze function (Cloud Tasks target).")
-    cloud_tasks_project: str | None = None
-    cloud_tasks_location: str | None = None
-    cloud_tasks_queue: str | None = None
+    cloud_tasks_project: str | None = Field(None, description="Google Cloud project of the Cloud Tasks queue.")
+    cloud_tasks_location: str | None = Field(None, description="Region of the Cloud Tasks queue.")
+    cloud_tasks_queue: str | None = Field(None, description="Name of the Cloud Tasks queue.")
     cloud_tasks_service_account: str | None = Field(
         None, description="Service account whose OIDC token Cloud Tasks sends."
     )
-    cloud_tasks_emulator_host: str | None = None
-    dispatch_deadline_s: int = Field(600, ge=15, le=1800)
+    cloud_tasks_emulator_host: str | None = Field(None, description="host:port of gcloud-tasks-emulator (local).")
+    dispatch_deadline_s: int = Field(
+        600, ge=15, le=1800, description="How long Cloud Tasks waits for one analyze call."
+    )
     redis_timeout_s: float = Field(5.0, gt=0, le=60, description="Connect and socket timeout of Redis calls.")
     redis_max_connections: int = Field(64, ge=4, le=1024, description="Connection pool size per process.")
     inflight_ttl_s: int = Field(
@@ -149,13 +153,17 @@ class Settings(BaseSettings):
     )
 
     # --- HTTP, auth, limits ------------------------------------------------------------------------
-    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
-    task_secret: SecretStr | None = None
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Accepted API keys, comma-separated (several for rotation); unset = open."
+    )
+    task_secret: SecretStr | None = Field(None, description="Shared secret of queue pushes (X-Task-Secret).")
     task_oidc_audience: str | None = Field(None, description="Expected audience; defaults to analyze_url.")
-    task_oidc_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
+    task_oidc_certs_url: str = Field(
+        "https://www.googleapis.com/oauth2/v1/certs", description="Google's certificates for OIDC tokens."
+    )
     allow_anonymous_tasks: bool = Field(False, description="Local development only.")
     rate_limit_per_minute: int = Field(120, ge=0, description="Submits per API key per minute; 0 = off.")
-    max_body_bytes: int = Field(64 * 1024, ge=1024)
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest request body accepted (413 above).")
     public_base_url: str | None = Field(None, description="Base of links in responses; else the request's.")
     body_read_timeout_s: float = Field(15.0, gt=0, le=300, description="Longest wait for a request body to arrive.")
     task_oidc_certs_timeout_s: float = Field(10.0, gt=0, le=60, description="Fetch of Google's token certificates.")
@@ -164,12 +172,16 @@ class Settings(BaseSettings):
     )
 
     # --- webhooks ----------------------------------------------------------------------------------
-    webhook_secret: SecretStr | None = None
-    webhook_timeout_s: float = Field(10.0, gt=0, le=120)
-    webhook_max_attempts: int = Field(5, ge=1, le=20)
-    webhook_max_report_bytes: int = Field(512 * 1024, ge=0)
+    webhook_secret: SecretStr | None = Field(None, description="Signing secret of callbacks (whsec_... or raw).")
+    webhook_timeout_s: float = Field(10.0, gt=0, le=120, description="Timeout of one callback attempt.")
+    webhook_max_attempts: int = Field(5, ge=1, le=20, description="Callback attempts before giving up.")
+    webhook_max_report_bytes: int = Field(
+        512 * 1024, ge=0, description="Largest report sent inline in a callback; larger ones are left out."
+    )
     webhook_retry_backoff_s: float = Field(1.0, ge=0, le=60, description="First webhook retry delay; doubles.")
-    webhook_retry_backoff_max_s: float = Field(30.0, ge=0, le=600)
+    webhook_retry_backoff_max_s: float = Field(
+        30.0, ge=0, le=600, description="Longest delay between callback attempts."
+    )
 
     # --- report ------------------------------------------------------------------------------------
     report_pdf_timeout_s: float = Field(
@@ -177,7 +189,9 @@ class Settings(BaseSettings):
     )
 
     # --- operations --------------------------------------------------------------------------------
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Least severe log level written."
+    )
 
     @field_validator("allowed_private_hosts", mode="before")
     @classmethod
