@@ -249,6 +249,13 @@ async def _process(rt: Runtime, delivery: Delivery) -> DeliveryOutcome:
     if token is None:
         log.info("another attempt holds the lease", extra={"attempt": delivery.attempt})
         return "retry"
+    # Read again under the lease: a concurrent delivery may have finished the job (and freed the lease)
+    # since the read above, and that stale copy would put a succeeded job back to running.
+    job = await store.get_job(delivery.job_id)
+    if job is None or job.is_final:
+        await store.leases.release(delivery.job_id, token)
+        log.info("job finished by a concurrent delivery; acknowledged")
+        return "done"
     attempt = max(delivery.attempt, job.attempts + 1)
     if attempt > delivery.max_attempts:
         abandoned = JobError(
