@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml scripts/install_browser.sh
 
 run: install
 	@test -n "$(URL)" || { echo 'usage: make run URL=https://example.com [ARGS="--no-llm"]'; exit 2; }
-	$(BIN)/cro-analyzer analyze "$(URL)" --json $(OUT)/report.json --screenshots $(OUT) $(ARGS)
+	$(BIN)/cro-analyzer analyze "$(URL)" --json $(OUT)/report.json --screenshots $(OUT) --html $(OUT)/report.html $(ARGS)
 
 demo: install
 	$(BIN)/python scripts/demo.py --out $(OUT) $(ARGS)

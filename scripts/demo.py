@@ -37,6 +37,8 @@ def main() -> int:
                 f"{args.out}/report.json",
                 "--screenshots",
                 args.out,
+                "--html",
+                f"{args.out}/report.html",
                 *extra,
             ]
         )

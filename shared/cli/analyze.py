@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
@@ -23,6 +24,8 @@ from shared.engine import AnalysisOptions, AnalysisOutcome, Engine
 from shared.errors import BAD_INPUT_CODES, AnalysisError
 from shared.models.facts import DEVICES, Device
 from shared.netguard.allowlist import Allowlist
+from shared.report.html import render_html
+from shared.report.pdf import render_pdf
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_ANALYSED = 0, 2, 3
 
@@ -34,6 +37,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--no-llm", action="store_true", help="rules only, no Claude")
     parser.add_argument("--json", metavar="PATH", help="write the report as JSON ('-' = stdout)")
     parser.add_argument("--screenshots", metavar="DIR", type=Path, help="write the screenshots as PNG files")
+    parser.add_argument("--html", metavar="PATH", type=Path, help="write the visual report (one self-contained file)")
+    parser.add_argument("--pdf", metavar="PATH", type=Path, help="write the visual report as PDF")
     parser.add_argument(
         "--allow-host",
         metavar="HOST:PORT",
@@ -61,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     options = AnalysisOptions(url=args.url, devices=args.devices, llm=not args.no_llm)
     try:
-        outcome = asyncio.run(_analyze(settings, options, errors))
+        outcome, documents = asyncio.run(_analyze(settings, options, errors, html=bool(args.html), pdf=bool(args.pdf)))
     except AnalysisError as exc:
         errors.print(f"[bold red]error[/] ({exc.code.value}): {exc.message}")
         return EXIT_BAD_INPUT if exc.code in BAD_INPUT_CODES else EXIT_NOT_ANALYSED
@@ -69,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         errors.print("interrupted")
         return 130
 
-    written = _write_outputs(outcome, args)
+    written = _write_outputs(outcome, documents, args)
     summary_console = errors if args.json == "-" else Console()
     render_summary(summary_console, outcome.report, written)
     return EXIT_OK
@@ -83,13 +88,27 @@ def _settings(allow_hosts: list[str]) -> Settings:
     return settings.model_copy(update={"allowed_private_hosts": [*settings.allowed_private_hosts, *allow_hosts]})
 
 
-async def _analyze(settings: Settings, options: AnalysisOptions, console: Console) -> AnalysisOutcome:
+@dataclass(frozen=True)
+class Documents:
+    html: str | None = None
+    pdf: bytes | None = None
+
+
+async def _analyze(
+    settings: Settings, options: AnalysisOptions, console: Console, *, html: bool, pdf: bool
+) -> tuple[AnalysisOutcome, Documents]:
     async with Engine(settings) as engine:
         with StageProgress(console, options.url) as progress:
-            return await engine.analyze(options, progress.update)
+            outcome = await engine.analyze(options, progress.update)
+        if not (html or pdf):
+            return outcome, Documents()
+        page = render_html(outcome.report, {image.ref.name: image.png for image in outcome.screenshots})
+        # Printed while the engine's Chromium is still up: the PDF is the same page, not a second layout.
+        printed = await render_pdf(page, engine.browser) if pdf else None
+        return outcome, Documents(html=page, pdf=printed)
 
 
-def _write_outputs(outcome: AnalysisOutcome, args: argparse.Namespace) -> list[Path]:
+def _write_outputs(outcome: AnalysisOutcome, documents: Documents, args: argparse.Namespace) -> list[Path]:
     written: list[Path] = []
     report_json = outcome.report.model_dump_json(indent=2)
     if args.json == "-":
@@ -99,6 +118,14 @@ def _write_outputs(outcome: AnalysisOutcome, args: argparse.Namespace) -> list[P
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(report_json, encoding="utf-8")
         written.append(path)
+    for path, content in ((args.html, documents.html), (args.pdf, documents.pdf)):
+        if path is not None and content is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, str):
+                path.write_text(content, encoding="utf-8")
+            else:
+                path.write_bytes(content)
+            written.append(path)
     if args.screenshots:
         args.screenshots.mkdir(parents=True, exist_ok=True)
         for image in outcome.screenshots:

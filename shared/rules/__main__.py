@@ -19,7 +19,7 @@ def catalogue_markdown() -> str:
     ]
     for item in CATALOGUE:
         spec = item.spec
-        thresholds = ", ".join(f"{name} {value:g}" for name, value in spec.thresholds.items()) or "-"
+        thresholds = ", ".join(f"{name} {_number(value)}" for name, value in spec.thresholds.items()) or "-"
         devices = "" if len(spec.devices) > 1 else f" ({', '.join(spec.devices)} only)"
         lines.append(
             f"| `{spec.id}`{devices} | {spec.category} | {spec.severity} | {spec.effort} | {spec.confidence:g} | "
@@ -27,6 +27,11 @@ def catalogue_markdown() -> str:
         )
     lines += ["", "Generic CTA labels: " + ", ".join(f'"{text}"' for text in sorted(GENERIC_CTA_TEXTS)) + "."]
     return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    """`2731010` rather than `2.73101e+06`: thresholds are read by people."""
+    return f"{value:,.0f}" if value == int(value) and abs(value) >= 10_000 else f"{value:g}"
 
 
 if __name__ == "__main__":
