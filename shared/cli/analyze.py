@@ -98,7 +98,7 @@ async def _analyze(
     settings: Settings, options: AnalysisOptions, console: Console, *, html: bool, pdf: bool
 ) -> tuple[AnalysisOutcome, Documents]:
     async with Engine(settings) as engine:
-        with StageProgress(console, options.url) as progress:
+        with StageProgress(console, options.url, llm=options.llm and settings.llm_configured) as progress:
             outcome = await engine.analyze(options, progress.update)
         if not (html or pdf):
             return outcome, Documents()

@@ -20,8 +20,8 @@ _STAGE_TEXT: dict[Stage, str] = {
 
 
 class StageProgress:
-    def __init__(self, console: Console, url: str) -> None:
-        self._url = url
+    def __init__(self, console: Console, url: str, *, llm: bool) -> None:
+        self._texts = {**_STAGE_TEXT, "judging": _STAGE_TEXT["judging"] if llm else "rules only: Claude not asked"}
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -41,6 +41,6 @@ class StageProgress:
         self._progress.stop()
 
     async def update(self, stage: Stage, percent: int) -> None:
-        self._progress.update(self._task, completed=percent, description=_STAGE_TEXT[stage])
+        self._progress.update(self._task, completed=percent, description=self._texts[stage])
         if not self._console.is_terminal:
-            self._console.print(f"[{percent:>3}%] {_STAGE_TEXT[stage]}")
+            self._console.print(f"[{percent:>3}%] {self._texts[stage]}")

@@ -69,10 +69,11 @@ def render_summary(console: Console, report: Report, written: list[Path]) -> Non
     ]
     if timed_out:
         footer.append("budgets hit (measured what had loaded): " + ", ".join(timed_out))
-    footer.extend(f"wrote {path}" for path in written)
 
     body: list[Table | Text] = [scores, Text("")]
     if report.summary:
         body += [Text(report.summary), Text("")]
     body += [top, Text("\n".join(footer), style="dim")]
     console.print(Panel(Group(*body), title=f"CRO report · {report.final_url}", title_align="left"))
+    for path in written:  # outside the panel and unwrapped, so each path can be copied whole
+        console.print(f"wrote {path}", soft_wrap=True, highlight=False)
