@@ -23,7 +23,7 @@ from shared.capture.locate import locate_chromium
 from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
 from shared.logs import job_context
-from shared.models.api import AnalysisRequest, Job, JobError, Progress
+from shared.models.api import AnalysisRequest, Job, JobError, Progress, WebhookState
 from shared.models.report import Report
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.policy import check_target
@@ -98,7 +98,6 @@ class Runtime:
         self._analyze_override = analyze
         self._engine: Engine | None = None
         self._engine_lock = asyncio.Lock()
-        self._background: set[asyncio.Task[None]] = set()
 
     @classmethod
     async def create(cls, settings: Settings, *, analyze: AnalyzeFn | None = None) -> Runtime:
@@ -119,21 +118,9 @@ class Runtime:
                 self._engine = Engine(self.settings)
         return self._engine
 
-    def spawn(self, coro: Awaitable[None]) -> None:
-        """Runs work that must not delay the caller (a cached job's webhook) and that close() awaits."""
-
-        async def run() -> None:
-            await coro
-
-        task = asyncio.create_task(run())
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
     async def close(self) -> None:
         """Stops taking work, lets running work finish or release its leases, then frees connections."""
         await self.queue.close()
-        if self._background:
-            await asyncio.wait(set(self._background), timeout=self.settings.shutdown_grace_s)
         if self._engine is not None:
             await self._engine.close()
         await self.redis.aclose()
@@ -161,7 +148,8 @@ async def submit_job(
     if request.callback_url is not None:
         await check_target(request.callback_url, rt.allowlist, resolve_timeout_s=dns_timeout_s)
     now = _now()
-    queued = Job(id=uuid.uuid4().hex, status="queued", url=url, request=request, created_at=now)
+    webhook = WebhookState(status="pending") if request.callback_url else None
+    queued = Job(id=uuid.uuid4().hex, status="queued", url=url, request=request, created_at=now, webhook=webhook)
     cached = queued.model_copy(
         update={
             "status": "succeeded",
@@ -199,8 +187,10 @@ async def submit_job(
             log.info("job queued", extra={"url": job.url})
         elif result.kind == "cached":
             log.info("served from cache", extra={"url": job.url})
-            if job.request.callback_url:
-                rt.spawn(_notify(rt, job))
+            if job.webhook is not None:
+                # The callback goes out from a queue delivery, not from here: a serverless submit has no
+                # CPU once it has answered, and a delivery is retried until the webhook state is settled.
+                await _enqueue(rt, job, idempotency)
         else:
             log.info("existing job returned", extra={"reason": result.kind})
     return SubmitOutcome(job=job, created=result.kind in ("created", "cached"), cached=job.cached)
@@ -244,7 +234,7 @@ async def _process(rt: Runtime, delivery: Delivery) -> DeliveryOutcome:
         return "done"
     if job.is_final:
         log.info("job already final; delivery acknowledged", extra={"status": job.status})
-        return "done"
+        return await _settle_webhook(rt, job.id)
     token = await store.leases.acquire(job.id)
     if token is None:
         log.info("another attempt holds the lease", extra={"attempt": delivery.attempt})
@@ -255,7 +245,7 @@ async def _process(rt: Runtime, delivery: Delivery) -> DeliveryOutcome:
     if job is None or job.is_final:
         await store.leases.release(delivery.job_id, token)
         log.info("job finished by a concurrent delivery; acknowledged")
-        return "done"
+        return await _settle_webhook(rt, delivery.job_id)
     attempt = max(delivery.attempt, job.attempts + 1)
     if attempt > delivery.max_attempts:
         abandoned = JobError(
@@ -397,7 +387,7 @@ async def _finish_succeeded(rt: Runtime, job: Job, token: str, outcome: Analysis
         log.warning("lease lost before the result was stored; another attempt owns the job")
         return
     log.info("job succeeded", extra={"attempts": final.attempts})
-    await _notify(rt, final)
+    await _settle_webhook(rt, final.id)
 
 
 async def _finish_failed(rt: Runtime, job: Job, token: str, error: JobError) -> None:
@@ -406,19 +396,42 @@ async def _finish_failed(rt: Runtime, job: Job, token: str, error: JobError) -> 
         log.warning("lease lost before the failure was stored; another attempt owns the job")
         return
     log.info("job failed", extra={"code": error.code, "attempts": final.attempts})
-    await _notify(rt, final)
+    await _settle_webhook(rt, final.id)
 
 
-async def _notify(rt: Runtime, job: Job) -> None:
-    """Sends the job's webhook when it asked for one; a failed webhook never changes the job."""
-    if not job.request.callback_url:
-        return
+async def _settle_webhook(rt: Runtime, job_id: str) -> DeliveryOutcome:
+    """Sends a finished job's pending webhook, once, and records how it went.
+
+    Under the job's lease, so concurrent deliveries do not both send it; "retry" when another delivery
+    holds the lease, so the queue comes back until the state is settled. A webhook that could not be
+    delivered after its own retries is recorded as failed and never changes the job.
+    """
     from shared.webhooks import send_job_webhook  # here, not at the top: shared.webhooks imports this module
 
+    token = await rt.store.leases.acquire(job_id)
+    if token is None:
+        return "retry"
     try:
-        await send_job_webhook(rt, job)
-    except Exception:
-        log.exception("webhook delivery failed")
+        job = await rt.store.get_job(job_id)
+        if job is None or job.webhook is None or job.webhook.status != "pending":
+            return "done"
+        try:
+            result = await send_job_webhook(rt, job)
+        except Exception as exc:
+            log.exception("webhook delivery crashed")
+            state = WebhookState(status="failed", error=f"{type(exc).__name__}: {exc}", at=_now())
+        else:
+            state = WebhookState(
+                status="delivered" if result.delivered else "failed",
+                attempts=result.attempts,
+                status_code=result.status_code,
+                error=result.error,
+                at=_now(),
+            )
+        await rt.store.record_webhook(job_id, state)
+        return "done"
+    finally:
+        await rt.store.leases.release(job_id, token)
 
 
 # --- read ---------------------------------------------------------------------------------------------

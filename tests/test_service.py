@@ -281,3 +281,94 @@ async def test_every_job_with_a_callback_gets_its_webhook_also_from_cache(redis_
 async def _notify_all(condition: asyncio.Condition) -> None:
     async with condition:
         condition.notify_all()
+
+
+def counting_receiver(status: int) -> tuple[LoopbackServer, list[str]]:
+    """A callback receiver answering `status`, recording the webhook-id of every call."""
+    calls: list[str] = []
+
+    def hook(handler: SimpleHTTPRequestHandler) -> None:
+        handler.rfile.read(int(handler.headers["Content-Length"]))
+        calls.append(handler.headers["webhook-id"])
+        handler.send_response(status)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return LoopbackServer(routes={"/hook": hook}), calls
+
+
+async def test_a_finished_job_is_called_back_once_however_often_it_is_delivered(
+    redis_url: str, analysis: ScriptedAnalysis
+) -> None:
+    receiver, calls = counting_receiver(204)
+    with receiver:
+        settings = jobs_settings(redis_url, queue_backend="redis", allowed_private_hosts=[TARGET, receiver.host_port])
+        rt = await Runtime.create(settings, analyze=analysis)
+        try:
+            job = (
+                await submit_job(
+                    rt, request("/once", callback_url=receiver.url("/hook")), principal="p", idempotency_key=None
+                )
+            ).job
+            assert job.webhook is not None and job.webhook.status == "pending"
+            deliveries = [Delivery(job.id, attempt, settings.max_attempts) for attempt in (1, 2, 3)]
+            outcomes = [await process_delivery(rt, delivery) for delivery in deliveries]
+            finished = await get_job(rt, job.id)
+        finally:
+            await rt.close()
+    assert outcomes == ["done", "done", "done"]
+    assert calls == [f"msg_{job.id}_succeeded"], "redeliveries of a finished job do not call back again"
+    assert finished is not None and finished.webhook is not None
+    assert (finished.webhook.status, finished.webhook.status_code, finished.webhook.attempts) == ("delivered", 204, 1)
+
+
+async def test_a_callback_that_keeps_failing_is_recorded_and_the_job_stays_succeeded(
+    redis_url: str, analysis: ScriptedAnalysis
+) -> None:
+    receiver, calls = counting_receiver(500)
+    with receiver:
+        settings = jobs_settings(
+            redis_url,
+            queue_backend="redis",
+            allowed_private_hosts=[TARGET, receiver.host_port],
+            webhook_max_attempts=2,
+            webhook_retry_backoff_s=0.01,
+        )
+        rt = await Runtime.create(settings, analyze=analysis)
+        try:
+            job = (
+                await submit_job(
+                    rt, request("/down", callback_url=receiver.url("/hook")), principal="p", idempotency_key=None
+                )
+            ).job
+            assert await process_delivery(rt, Delivery(job.id, 1, settings.max_attempts)) == "done"
+            finished = await get_job(rt, job.id)
+        finally:
+            await rt.close()
+    assert len(calls) == 2
+    assert finished is not None and finished.status == "succeeded"
+    assert finished.webhook is not None
+    assert (finished.webhook.status, finished.webhook.status_code, finished.webhook.attempts) == ("failed", 500, 2)
+
+
+async def test_a_cache_hit_with_a_callback_is_called_back_from_a_queue_delivery(
+    redis_url: str, analysis: ScriptedAnalysis
+) -> None:
+    """Not from the submit itself: a serverless submit has no CPU left once it has answered."""
+    receiver, calls = counting_receiver(204)
+    with receiver:
+        settings = jobs_settings(redis_url, queue_backend="redis", allowed_private_hosts=[TARGET, receiver.host_port])
+        rt = await Runtime.create(settings, analyze=analysis)
+        try:
+            first = (await submit_job(rt, request("/cached"), principal="p", idempotency_key=None)).job
+            assert await process_delivery(rt, Delivery(first.id, 1, settings.max_attempts)) == "done"
+            hit = await submit_job(
+                rt, request("/cached", callback_url=receiver.url("/hook")), principal="p", idempotency_key=None
+            )
+            assert hit.cached and calls == [], "the submit answers before any callback"
+            assert await process_delivery(rt, Delivery(hit.job.id, 1, settings.max_attempts)) == "done"
+            called_back = await get_job(rt, hit.job.id)
+        finally:
+            await rt.close()
+    assert calls == [f"msg_{hit.job.id}_succeeded"]
+    assert called_back is not None and called_back.webhook is not None and called_back.webhook.status == "delivered"

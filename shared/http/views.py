@@ -39,6 +39,7 @@ def job_view(job: Job, base: str, result: Report | None = None) -> JobView:
         finished_at=job.finished_at,
         error=job.error,
         metadata=job.request.metadata,
+        webhook=job.webhook,
         links=job_links(base, job.id),
         result=result,
     )

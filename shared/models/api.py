@@ -72,6 +72,16 @@ class JobError(ApiModel):
     message: str
 
 
+class WebhookState(ApiModel):
+    """Whether the job's callback went out: `pending` until a delivery of the finished job sends it."""
+
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int = 0
+    status_code: int | None = Field(None, description="The receiver's last HTTP status.")
+    error: str | None = None
+    at: datetime | None = Field(None, description="When the last attempt ended.")
+
+
 class Links(ApiModel):
     self: str
     report_html: str
@@ -92,6 +102,7 @@ class Job(ApiModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     error: JobError | None = None
+    webhook: WebhookState | None = Field(None, description="Set when the request has a callback_url.")
 
     @property
     def is_final(self) -> bool:
@@ -112,6 +123,7 @@ class JobView(ApiModel):
     finished_at: datetime | None
     error: JobError | None
     metadata: dict[str, Any] | None
+    webhook: WebhookState | None = None
     links: Links
     result: Report | None = None
 

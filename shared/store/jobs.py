@@ -14,7 +14,7 @@ from typing import Literal
 from redis.asyncio import Redis
 
 from shared.config import Settings
-from shared.models.api import Job
+from shared.models.api import Job, WebhookState
 from shared.store.keys import Keys
 from shared.store.leases import Leases
 from shared.store.ratelimit import hit_rate_limit
@@ -142,6 +142,14 @@ if KEYS[2] ~= '' and redis.call('HGET', KEYS[2], 'job') == ARGV[1] then redis.ca
 return redis.call('DEL', KEYS[1])
 """
 
+# KEYS: job. ARGV: webhook state JSON. Kept apart from `data` so recording it never races a data write,
+# and never on an expired job (HSET would create a key without a TTL).
+_RECORD_WEBHOOK = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'webhook', ARGV[1])
+return 1
+"""
+
 SubmitKind = Literal["created", "cached", "inflight", "idempotent", "conflict"]
 
 
@@ -180,6 +188,7 @@ class JobStore:
         self._report = redis.register_script(_REPORT)
         self._screenshot = redis.register_script(_SCREENSHOT)
         self._discard = redis.register_script(_DISCARD)
+        self._record_webhook = redis.register_script(_RECORD_WEBHOOK)
 
     async def ping(self) -> bool:
         return bool(await self.redis.ping())
@@ -226,18 +235,19 @@ class JobStore:
         await self._discard(keys=[self.keys.job(job_id), idem_key], args=[job_id])
 
     async def get_job(self, job_id: str) -> Job | None:
-        data = await self.redis.hget(self.keys.job(job_id), "data")
-        return Job.model_validate_json(data) if data else None
+        return _job(*await self.redis.hmget(self.keys.job(job_id), "data", "webhook"))
 
     async def snapshot(self, job_id: str) -> JobSnapshot | None:
         """The job and whether an attempt holds its lease, read in one round trip."""
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hget(self.keys.job(job_id), "data")
+            pipe.hmget(self.keys.job(job_id), "data", "webhook")
             pipe.exists(self.keys.lease(job_id))
-            data, lease = await pipe.execute()
-        if not data:
-            return None
-        return JobSnapshot(job=Job.model_validate_json(data), lease_held=bool(lease))
+            fields, lease = await pipe.execute()
+        job = _job(*fields)
+        return None if job is None else JobSnapshot(job=job, lease_held=bool(lease))
+
+    async def record_webhook(self, job_id: str, state: WebhookState) -> None:
+        await self._record_webhook(keys=[self.keys.job(job_id)], args=[state.model_dump_json()])
 
     async def update(self, job: Job, token: str) -> bool:
         """Writes the job if `token` still holds its lease; False means another attempt took over."""
@@ -283,3 +293,10 @@ class JobStore:
     async def hit_rate_limit(self, key: str, limit_per_minute: int) -> int | None:
         """Counts one request of `key` (a principal, never a raw API key); seconds to wait when over."""
         return await hit_rate_limit(self.redis, self.keys, key, limit_per_minute)
+
+
+def _job(data: bytes | None, webhook: bytes | None) -> Job | None:
+    if not data:
+        return None
+    job = Job.model_validate_json(data)
+    return job.model_copy(update={"webhook": WebhookState.model_validate_json(webhook)}) if webhook else job
