@@ -16,6 +16,10 @@ locals {
   analyze_service_name = "${var.name}-analyze"
   analyze_service_url  = "https://${local.analyze_service_name}-${data.google_project.this.number}.${var.region}.run.app"
   analyze_task_url     = "${local.analyze_service_url}/v1/tasks/analyze"
+  # Links in answers and webhooks point at the result service (submit serves no GET), unless a custom
+  # domain in front of both is given.
+  result_service_url = "https://${var.name}-result-${data.google_project.this.number}.${var.region}.run.app"
+  public_base_url    = var.public_base_url != "" ? var.public_base_url : local.result_service_url
 
   # One analysis opens one page per device (desktop + mobile): two pages each.
   analyze_concurrency = max(1, floor(var.max_concurrent_pages / 2))
@@ -30,6 +34,7 @@ locals {
     CLOUD_TASKS_SERVICE_ACCOUNT = google_service_account.tasks.email
     ANALYZE_URL                 = local.analyze_task_url
     TASK_OIDC_AUDIENCE          = local.analyze_task_url
+    PUBLIC_BASE_URL             = local.public_base_url
     ANALYSIS_TIMEOUT_S          = tostring(var.analysis_timeout_s)
     LEASE_S                     = tostring(var.lease_s)
     DISPATCH_DEADLINE_S         = tostring(var.dispatch_deadline_s)

@@ -289,3 +289,10 @@ check "analyze_url_is_deterministic" {
     error_message = "analyze does not serve ${local.analyze_service_url}; set ANALYZE_URL and TASK_OIDC_AUDIENCE from its real URL."
   }
 }
+
+check "result_url_is_deterministic" {
+  assert {
+    condition     = var.public_base_url != "" || contains(google_cloud_run_v2_service.result.urls, local.result_service_url)
+    error_message = "result does not serve ${local.result_service_url}; set public_base_url to its real URL."
+  }
+}

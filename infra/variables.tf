@@ -183,3 +183,9 @@ variable "log_level" {
   default     = "INFO"
   description = "LOG_LEVEL of every service."
 }
+
+variable "public_base_url" {
+  description = "Base of the links in answers and webhooks (e.g. a custom domain routing to submit and result); empty = the result service's URL."
+  type        = string
+  default     = ""
+}

@@ -126,6 +126,22 @@ def test_oidc_audience_is_the_analyze_task_url(tf: TerraformConfig) -> None:
     assert tf.resolve("${local.analyze_service_url}") == analyze_url
 
 
+def test_links_point_at_the_result_service(tf: TerraformConfig) -> None:
+    """Submit serves no GET: the links it answers with (and the webhooks) must lead to result."""
+    result = _service(tf, "result")
+    region = tf.default("region")
+    result_url = f"https://{tf.resolve(result['name'])}-${{data.google_project.this.number}}.{region}.run.app"
+    assert tf.resolve("${local.result_service_url}") == result_url
+    assert tf.default("public_base_url") == ""
+    assert tf.locals["public_base_url"] == (
+        '${var.public_base_url != "" ? var.public_base_url : local.result_service_url}'
+    )
+    for name in SERVICES:
+        assert cloud_run_env(tf, _service(tf, name))["PUBLIC_BASE_URL"] == tf.resolve("${local.public_base_url}")
+    (assertion,) = tf.checks["result_url_is_deterministic"]["assert"]
+    assert f"{SERVICE}.result.urls" in assertion["condition"]
+
+
 def test_queue_retries_like_the_settings_and_is_rate_limited(tf: TerraformConfig) -> None:
     queue = tf.resource("google_cloud_tasks_queue", "analyze")
     (retry,) = queue["retry_config"]
