@@ -19,6 +19,7 @@ pytest_plugins: list[str] = [
     "tests.support.gateway",
     "tests.support.browser",
     "tests.support.faults",
+    "tests.support.rule_pages",
 ]
 
 TESTS_DIR = Path(__file__).parent
