@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fakeredis
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
@@ -17,8 +17,12 @@ def connect_redis(settings: Settings) -> Redis:
     """
     if not settings.redis_url:
         return fakeredis.FakeAsyncRedis()
-    return Redis.from_url(
+    # A blocking pool: past `redis_max_connections` commands in flight, a caller waits (up to
+    # `redis_timeout_s`) for a free connection; the default pool fails it at once ("Too many connections"),
+    # which turned a burst of concurrent submits into 503s.
+    pool = BlockingConnectionPool.from_url(
         settings.redis_url,
+        timeout=settings.redis_timeout_s,
         socket_timeout=settings.redis_timeout_s + settings.worker_poll_s,
         socket_connect_timeout=settings.redis_timeout_s,
         max_connections=settings.redis_max_connections,
@@ -27,3 +31,4 @@ def connect_redis(settings: Settings) -> Redis:
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
         health_check_interval=30,
     )
+    return Redis.from_pool(pool)
