@@ -1,6 +1,7 @@
 """redis-server restarted mid-run: the gateway answers 503 (the error shape) while the store is down and
 serves again once it is back; a job whose attempt met the outage ends in a final state (its delivery is
-taken over after the lease), and nothing stays running, pending or lost.
+taken over after the lease), and nothing stays running, pending or lost. And a burst of submits larger
+than the Redis connection pool waits for connections instead of failing.
 
 The gateway runs in this process, `cro-analyzer worker` as a subprocess with the scripted slow analysis,
 both on a redis-server of this test's own that restarts with its data (SHUTDOWN SAVE), as a managed Redis
@@ -104,3 +105,16 @@ def test_redis_restart_mid_run(restartable_redis: RedisServer, tmp_path: Path, h
     with redis.client() as client:
         assert leftovers(client, PREFIX) == {}
         assert report_keys(client, PREFIX) == sorted(f"{PREFIX}report:{job['id']}" for job in (in_flight, later))
+
+
+def test_a_burst_larger_than_the_connection_pool_waits_for_connections(
+    redis_url: str, http_client: httpx.Client
+) -> None:
+    pool_size = 4
+    settings = http_settings(redis_url=redis_url, queue_backend="redis", redis_max_connections=pool_size)
+    with running_gateway(settings) as gateway, ThreadPoolExecutor(BURST) as pool:
+        submit_url = gateway.url("/v1/analyses")
+        statuses = list(
+            pool.map(lambda n: http_client.post(submit_url, json={"url": target(f"/burst/{n}")}).status_code, range(40))
+        )
+    assert statuses == [202] * 40
