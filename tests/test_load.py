@@ -60,6 +60,7 @@ def synthetic(jobs: list[dict[str, Any]], loads: int, *, force: bool = True) -> 
         submits=[Submit(body, 202, item["id"], 0.01) for item in jobs],
         submit_seconds=1.0,
         schedule_lateness_s=0.0,
+        healthz_ms=[],
         jobs={item["id"]: item for item in jobs},
         drain_seconds=2.0,
         documents=Counter({("/load/page-0.html", "desktop"): loads}),

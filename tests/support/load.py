@@ -48,6 +48,8 @@ TTFB_MS = (20, 200)
 POLL_INTERVAL_S = 0.25
 POLL_CONCURRENCY = 16
 SAMPLE_INTERVAL_S = 0.5
+# The baseline beside the submits: GET /healthz (no store, no queue) from a client of its own, this often.
+PROBE_INTERVAL_S = 0.25
 # Identical requests arrive within one submit round trip of each other's end at most; this much clock
 # slack between the gateway stamping `created_at` and the store deciding is allowed on top of it.
 CLOCK_SLACK_S = 0.05
@@ -216,13 +218,31 @@ def tree_pss_bytes(root: psutil.Process) -> int:
     return total
 
 
+def tree_cpu_seconds(root: psutil.Process) -> float:
+    """CPU time (user + system) of a process and its descendants, with the children they have reaped
+    (Chromium's renderers of closed contexts); 0 once it is gone."""
+    try:
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            times = process.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
 class MemorySampler:
-    """Peak PSS per named process tree and of their sum, sampled every SAMPLE_INTERVAL_S in a thread."""
+    """Peak PSS per named process tree and of their sum, sampled every SAMPLE_INTERVAL_S in a thread;
+    and the CPU seconds each tree spent between entering and leaving."""
 
     def __init__(self, trees: dict[str, psutil.Process]) -> None:
         self.trees = trees
         self.peaks: dict[str, int] = dict.fromkeys(trees, 0)
         self.peak_total = 0
+        self.cpu_seconds: dict[str, float] = {}
+        self._cpu_start: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="pss-sampler", daemon=True)
 
@@ -235,12 +255,14 @@ class MemorySampler:
             self._stop.wait(SAMPLE_INTERVAL_S)
 
     def __enter__(self) -> MemorySampler:
+        self._cpu_start = {name: tree_cpu_seconds(root) for name, root in self.trees.items()}
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.cpu_seconds = {name: tree_cpu_seconds(root) - self._cpu_start[name] for name, root in self.trees.items()}
 
 
 class LoadStack:
@@ -332,6 +354,7 @@ class LoadResult:
     submits: list[Submit]
     submit_seconds: float
     schedule_lateness_s: float
+    healthz_ms: list[float]
     jobs: dict[str, dict[str, Any]]
     drain_seconds: float
     documents: Counter[tuple[str, str]]
@@ -339,6 +362,7 @@ class LoadResult:
     leftovers: dict[str, object]
     memory_peaks: dict[str, int] = field(default_factory=dict)
     memory_peak_total: int = 0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
     exit_codes: dict[str, int] = field(default_factory=dict)
 
     # --- figures
@@ -451,11 +475,25 @@ def _path(url: str) -> str:
     return "/" + url.split("/", 3)[3]
 
 
+async def _probe_health(base_url: str, done: asyncio.Event) -> list[float]:
+    """Latencies of GET /healthz until `done`: what the HTTP stack alone costs on the machine as loaded."""
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+        while not done.is_set():
+            started = time.perf_counter()
+            with contextlib.suppress(httpx.HTTPError):
+                (await client.get("/healthz")).raise_for_status()
+                latencies.append((time.perf_counter() - started) * 1000)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), PROBE_INTERVAL_S)
+    return latencies
+
+
 async def _submit_all(
     base_url: str, bodies: list[dict[str, Any]], clients: int, rate: float
-) -> tuple[list[Submit], float, float]:
-    """Every body submitted by `clients` lanes, paced at `rate`; the results, the seconds it took, and how
-    late the latest submit left against its schedule (lanes all busy)."""
+) -> tuple[list[Submit], float, float, list[float]]:
+    """Every body submitted by `clients` lanes, paced at `rate`; the results, the seconds it took, how late
+    the latest submit left against its schedule (lanes all busy), and the /healthz latencies meanwhile."""
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     results: list[Submit | None] = [None] * len(bodies)
     numbers = iter(range(len(bodies)))
@@ -482,9 +520,13 @@ async def _submit_all(
                 error = None if job_id else response.text[:300]
                 results[number] = Submit(body, response.status_code, job_id, elapsed, error)
 
+        finished = asyncio.Event()
+        probe = asyncio.create_task(_probe_health(base_url, finished))
         await asyncio.gather(*(lane() for _ in range(clients)))
         elapsed = time.perf_counter() - origin
-    return [result for result in results if result is not None], elapsed, lateness
+        finished.set()
+        healthz_ms = await probe
+    return [result for result in results if result is not None], elapsed, lateness, healthz_ms
 
 
 async def _await_final(base_url: str, job_ids: set[str], timeout_s: float) -> dict[str, dict[str, Any]]:
@@ -517,7 +559,9 @@ def run_load(plan: LoadPlan, directory: Path) -> LoadResult:
         base_url = stack.gateway.url()
         bodies = workload(plan, site)
         with MemorySampler(stack.trees()) as memory:
-            submits, submit_seconds, lateness = asyncio.run(_submit_all(base_url, bodies, plan.clients, plan.rate))
+            submits, submit_seconds, lateness, healthz_ms = asyncio.run(
+                _submit_all(base_url, bodies, plan.clients, plan.rate)
+            )
             started = time.monotonic()
             job_ids = {s.job_id for s in submits if s.job_id}
             jobs = asyncio.run(_await_final(base_url, job_ids, plan.final_timeout_s))
@@ -531,6 +575,7 @@ def run_load(plan: LoadPlan, directory: Path) -> LoadResult:
             submits=submits,
             submit_seconds=submit_seconds,
             schedule_lateness_s=lateness,
+            healthz_ms=healthz_ms,
             jobs=jobs,
             drain_seconds=drain_seconds,
             documents=Counter(site.documents),
@@ -538,6 +583,7 @@ def run_load(plan: LoadPlan, directory: Path) -> LoadResult:
             leftovers=left,
             memory_peaks=dict(memory.peaks),
             memory_peak_total=memory.peak_total,
+            cpu_seconds=dict(memory.cpu_seconds),
             exit_codes=exit_codes,
         )
 
@@ -558,6 +604,12 @@ def describe(result: LoadResult) -> Iterator[str]:
         f"p99 {result.percentile_ms(0.99):.0f} ms, max {result.latencies_ms()[-1]:.0f} ms; latest departure "
         f"{result.schedule_lateness_s * 1000:.0f} ms behind schedule"
     )
+    if result.healthz_ms:
+        health = sorted(result.healthz_ms)
+        yield (
+            f"baseline, GET /healthz meanwhile (no store, no queue; {len(health)} probes): p50 "
+            f"{statistics.median(health):.0f} ms, p99 {health[min(len(health) - 1, int(0.99 * len(health)))]:.0f} ms"
+        )
     yield (
         f"jobs: {len(result.jobs)} distinct ({len(analysed)} analysed, {len(result.jobs) - len(analysed)} from the "
         f"cache); {result.analyses()} page analyses seen by the site; all final after {result.drain_seconds:.1f} s "
@@ -572,3 +624,10 @@ def describe(result: LoadResult) -> Iterator[str]:
     if result.memory_peaks:
         parts = ", ".join(f"{name} {size / 2**20:.0f} MiB" for name, size in result.memory_peaks.items())
         yield f"peak PSS: {parts}; all together {result.memory_peak_total / 2**20:.0f} MiB"
+    if result.cpu_seconds:
+        parts = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in result.cpu_seconds.items())
+        gateway = result.cpu_seconds.get("gateway", 0.0)
+        yield (
+            f"CPU time until all final: {parts}; the gateway's per submit (polls included): "
+            f"{gateway / len(result.submits) * 1000:.1f} ms"
+        )
