@@ -50,6 +50,7 @@ POLL_CONCURRENCY = 16
 SAMPLE_INTERVAL_S = 0.5
 # The baseline beside the submits: GET /healthz (no store, no queue) from a client of its own, this often.
 PROBE_INTERVAL_S = 0.25
+TRANSPORT_RETRIES = 1
 # Identical requests arrive within one submit round trip of each other's end at most; this much clock
 # slack between the gateway stamping `created_at` and the store deciding is allowed on top of it.
 CLOCK_SLACK_S = 0.05
@@ -346,6 +347,7 @@ class Submit:
     job_id: str | None
     latency_s: float
     error: str | None = None
+    retried: int = 0
 
 
 @dataclass
@@ -475,6 +477,25 @@ def _path(url: str) -> str:
     return "/" + url.split("/", 3)[3]
 
 
+async def _submit_one(client: httpx.AsyncClient, body: dict[str, Any], key: str) -> Submit:
+    """One submit as a careful client sends it: with an Idempotency-Key, so that a connection the server
+    closed before answering (a keep-alive race) can be retried without risking a second job."""
+    started = time.perf_counter()
+    headers = {"Idempotency-Key": key}
+    for retried in range(TRANSPORT_RETRIES + 1):
+        try:
+            response = await client.post("/v1/analyses", json=body, headers=headers)
+        except httpx.TransportError as exc:
+            if retried < TRANSPORT_RETRIES:
+                continue
+            return Submit(body, 0, None, time.perf_counter() - started, repr(exc), retried)
+        elapsed = time.perf_counter() - started
+        job_id = response.json().get("id") if response.status_code in (200, 202) else None
+        error = None if job_id else response.text[:300]
+        return Submit(body, response.status_code, job_id, elapsed, error, retried)
+    raise AssertionError("unreachable")
+
+
 async def _probe_health(base_url: str, done: asyncio.Event) -> list[float]:
     """Latencies of GET /healthz until `done`: what the HTTP stack alone costs on the machine as loaded."""
     latencies: list[float] = []
@@ -509,16 +530,7 @@ async def _submit_all(
                     due = origin + number / rate
                     await asyncio.sleep(max(0.0, due - time.perf_counter()))
                     lateness = max(lateness, time.perf_counter() - due)
-                started = time.perf_counter()
-                try:
-                    response = await client.post("/v1/analyses", json=body)
-                except httpx.HTTPError as exc:
-                    results[number] = Submit(body, 0, None, time.perf_counter() - started, repr(exc))
-                    continue
-                elapsed = time.perf_counter() - started
-                job_id = response.json().get("id") if response.status_code in (200, 202) else None
-                error = None if job_id else response.text[:300]
-                results[number] = Submit(body, response.status_code, job_id, elapsed, error)
+                results[number] = await _submit_one(client, body, f"load-{number}")
 
         finished = asyncio.Event()
         probe = asyncio.create_task(_probe_health(base_url, finished))
@@ -602,7 +614,8 @@ def describe(result: LoadResult) -> Iterator[str]:
         f"submit: {len(result.submits) / result.submit_seconds:.0f}/s over {result.submit_seconds:.1f} s; latency "
         f"p50 {result.percentile_ms(0.5):.0f} ms, p90 {result.percentile_ms(0.9):.0f} ms, "
         f"p99 {result.percentile_ms(0.99):.0f} ms, max {result.latencies_ms()[-1]:.0f} ms; latest departure "
-        f"{result.schedule_lateness_s * 1000:.0f} ms behind schedule"
+        f"{result.schedule_lateness_s * 1000:.0f} ms behind schedule; "
+        f"{sum(s.retried for s in result.submits)} sent again after a connection closed unanswered"
     )
     if result.healthz_ms:
         health = sorted(result.healthz_ms)
