@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/capture.py
 	$(BIN)/python bench/submit.py
 	$(BIN)/python bench/llm_budget.py
+	$(BIN)/python bench/load.py
 
 lint: install
 	$(BIN)/ruff check .
