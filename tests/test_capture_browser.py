@@ -16,7 +16,7 @@ from shared.capture.page_capture import capture_page
 from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.egress import EgressGuard
 from tests.conftest import make_settings
-from tests.support.browser import quick_settings
+from tests.support.browser import chromium_main_processes, quick_settings
 from tests.support.servers import LoopbackServer
 
 
@@ -65,20 +65,6 @@ async def test_check_reports_readiness(browser_pool: BrowserPool, tmp_path: Path
         await broken.close()
 
 
-def _browser_processes(exclude: set[int]) -> list[psutil.Process]:
-    """Chromium main processes started by this test process (their parent is Playwright's driver)."""
-    found = []
-    for child in psutil.Process().children(recursive=True):
-        if child.pid in exclude:
-            continue
-        try:
-            if "chrom" in child.name() and "--type=" not in " ".join(child.cmdline()):
-                found.append(child)
-        except psutil.NoSuchProcess:
-            continue
-    return found
-
-
 @pytest.mark.browser
 async def test_browser_death_is_reported_and_the_pool_relaunches(
     capture_guard: EgressGuard, hostile_server: LoopbackServer
@@ -87,7 +73,7 @@ async def test_browser_death_is_reported_and_the_pool_relaunches(
     pool = BrowserPool(make_settings())
     try:
         assert await pool.check()
-        (browser_process,) = _browser_processes(exclude=before)
+        (browser_process,) = chromium_main_processes(exclude=before)
         settings = quick_settings(hostile_server, load_budget_s=20.0, capture_timeout_s=40.0)
         seen = len(hostile_server.hits)
         capture = asyncio.create_task(

@@ -18,11 +18,11 @@ import pytest
 from shared.errors import ErrorCode
 from shared.models.api import AnalysisRequest, Job
 from shared.service import JobNotFinished, Runtime, get_report, submit_job
+from tests.support.browser import chromium_main_processes
 from tests.support.faults import (
     ENGINE_JOB_TIMEOUT_S,
     SLOW_IMAGE,
     SLOW_PAGE,
-    chromium_main_processes,
     engine_settings,
     leftovers,
 )

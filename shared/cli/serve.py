@@ -9,7 +9,6 @@ the runtime closes (running analyses finish or hand their jobs back). Exit 2 on 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import signal
@@ -18,10 +17,10 @@ from types import FrameType
 import uvicorn
 from pydantic import ValidationError
 
+from shared.cli.analyze_fn import add_analyze_fn_option, load_analyze_fn
 from shared.config import get_settings
 from shared.http.gateway import create_app
 from shared.logs import configure_logging
-from shared.service import AnalyzeFn
 
 EXIT_OK, EXIT_CONFIG = 0, 2
 DEFAULT_PORT = 8080
@@ -35,19 +34,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)), help="port (default $PORT or 8080)"
     )
-    parser.add_argument(
-        "--analyze-fn",
-        metavar="MODULE:NAME",
-        default=None,
-        help="an async analysis function to run instead of the engine (tests and demos without Chromium)",
-    )
+    add_analyze_fn_option(parser)
     parser.set_defaults(run=run)
-
-
-def load_analyze_fn(spec: str) -> AnalyzeFn:
-    module_name, _, attribute = spec.partition(":")
-    function: AnalyzeFn = getattr(importlib.import_module(module_name), attribute)
-    return function
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: configuration: {exc}")
         return EXIT_CONFIG
     configure_logging(settings.log_level)
-    analyze = load_analyze_fn(args.analyze_fn) if args.analyze_fn else None
+    analyze = load_analyze_fn(args.analyze_fn)
     app = create_app(settings, analyze=analyze)
     config = uvicorn.Config(
         app,

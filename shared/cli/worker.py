@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 import os
 import signal
@@ -17,6 +16,7 @@ import socket
 
 from pydantic import ValidationError
 
+from shared.cli.analyze_fn import add_analyze_fn_option, load_analyze_fn
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging
 from shared.queue.redis_worker import StreamWorker
@@ -31,12 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser = subparsers.add_parser("worker", help="consume the Redis Streams queue", description=__doc__)
     parser.add_argument("--concurrency", type=int, default=None, help="analyses at once (default WORKER_CONCURRENCY)")
     parser.add_argument("--consumer", default=None, help="consumer name in the group (default host-pid)")
-    parser.add_argument(
-        "--analyze-fn",
-        metavar="MODULE:NAME",
-        default=None,
-        help="an async analysis function to run instead of the engine (tests and demos without Chromium)",
-    )
+    add_analyze_fn_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -55,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         log.error("--concurrency must be between 1 and 64")
         return EXIT_CONFIG
     consumer = args.consumer or f"{socket.gethostname()}-{os.getpid()}"
-    analyze = _load(args.analyze_fn) if args.analyze_fn else None
+    analyze = load_analyze_fn(args.analyze_fn)
     asyncio.run(_consume(settings, consumer, concurrency, analyze))
     return EXIT_OK
 
@@ -77,9 +72,3 @@ async def _consume(settings: Settings, consumer: str, concurrency: int, analyze:
         await worker.run(stop)
     finally:
         await rt.close()
-
-
-def _load(spec: str) -> AnalyzeFn:
-    module_name, _, attribute = spec.partition(":")
-    function: AnalyzeFn = getattr(importlib.import_module(module_name), attribute)
-    return function

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
+import psutil
 import pytest
 
 from shared.capture.browser import BrowserPool
@@ -110,3 +111,17 @@ def quick_settings(*allowed: LoopbackServer | str, **overrides: object) -> Setti
         "capture_timeout_s": 25.0,
     }
     return make_settings(*allowed, **{**budgets, **overrides})
+
+
+def chromium_main_processes(exclude: set[int]) -> list[psutil.Process]:
+    """Chromium browser processes (not its renderers) started by this test process, other than `exclude`."""
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        if child.pid in exclude:
+            continue
+        try:
+            if "chrom" in child.name() and "--type=" not in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:
+            continue
+    return found

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
-import psutil
 import pytest
 import redis
 
@@ -103,20 +102,6 @@ def shut_down_keeping_data(server: RedisServer) -> None:
     with server.client() as client:
         client.shutdown(save=True)
     server.stop()
-
-
-def chromium_main_processes(exclude: set[int]) -> list[psutil.Process]:
-    """Chromium browser processes (not its renderers) started by this test process, other than `exclude`."""
-    found = []
-    for child in psutil.Process().children(recursive=True):
-        if child.pid in exclude:
-            continue
-        try:
-            if "chrom" in child.name() and "--type=" not in " ".join(child.cmdline()):
-                found.append(child)
-        except psutil.NoSuchProcess:
-            continue
-    return found
 
 
 def leftovers(client: redis.Redis, prefix: str) -> dict[str, object]:
