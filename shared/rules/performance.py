@@ -7,6 +7,8 @@ capture could not measure (None) produces no finding: an unknown value is not a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from shared.models.facts import DeviceFacts
 from shared.models.report import Severity
 from shared.rules.spec import Hit, RuleSpec, rule
@@ -20,9 +22,19 @@ def banded(value: float, spec: RuleSpec) -> Severity | None:
     return "high" if value > spec.threshold("poor") else spec.severity
 
 
-def _band_values(value: float, spec: RuleSpec, name: str, digits: int) -> dict[str, float]:
+def _banded_hit(
+    value: float | None, spec: RuleSpec, name: str, digits: int, describe: Callable[[float], str]
+) -> Hit | None:
+    """The finding of a Core Web Vitals style metric: none when unmeasured or good, else banded."""
+    severity = None if value is None else banded(value, spec)
+    if value is None or severity is None:
+        return None
     measured = round(value) if digits == 0 else round(value, digits)
-    return {name: measured, "good": spec.threshold("good"), "poor": spec.threshold("poor")}
+    return Hit(
+        detail=describe(value),
+        values={name: measured, "good": spec.threshold("good"), "poor": spec.threshold("poor")},
+        severity=severity,
+    )
 
 
 @rule(
@@ -40,15 +52,15 @@ def _band_values(value: float, spec: RuleSpec, name: str, digits: int) -> dict[s
     )
 )
 def lcp_slow(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
-    lcp = facts.metrics.lcp_ms
-    severity = None if lcp is None else banded(lcp, spec)
-    if lcp is None or severity is None:
-        return None
-    return Hit(
-        detail=f"The largest element of the first view rendered after {seconds(lcp)} "
-        f"(good: up to {seconds(spec.threshold('good'))}).",
-        values=_band_values(lcp, spec, "lcp_ms", 0),
-        severity=severity,
+    return _banded_hit(
+        facts.metrics.lcp_ms,
+        spec,
+        "lcp_ms",
+        0,
+        lambda lcp: (
+            f"The largest element of the first view rendered after {seconds(lcp)} "
+            f"(good: up to {seconds(spec.threshold('good'))})."
+        ),
     )
 
 
@@ -67,14 +79,12 @@ def lcp_slow(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     )
 )
 def cls_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
-    cls = facts.metrics.cls
-    severity = None if cls is None else banded(cls, spec)
-    if cls is None or severity is None:
-        return None
-    return Hit(
-        detail=f"Cumulative layout shift reached {cls:.3f} (good: up to {spec.threshold('good'):g}).",
-        values=_band_values(cls, spec, "cls", 3),
-        severity=severity,
+    return _banded_hit(
+        facts.metrics.cls,
+        spec,
+        "cls",
+        3,
+        lambda cls: f"Cumulative layout shift reached {cls:.3f} (good: up to {spec.threshold('good'):g}).",
     )
 
 
@@ -93,15 +103,14 @@ def cls_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     )
 )
 def blocking_time_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
-    tbt = facts.metrics.tbt_ms
-    severity = None if tbt is None else banded(tbt, spec)
-    if tbt is None or severity is None:
-        return None
-    return Hit(
-        detail=f"Long tasks blocked the main thread for {tbt:.0f} ms in total "
-        f"(good: up to {spec.threshold('good'):g} ms).",
-        values=_band_values(tbt, spec, "tbt_ms", 0),
-        severity=severity,
+    return _banded_hit(
+        facts.metrics.tbt_ms,
+        spec,
+        "tbt_ms",
+        0,
+        lambda tbt: (
+            f"Long tasks blocked the main thread for {tbt:.0f} ms in total (good: up to {spec.threshold('good'):g} ms)."
+        ),
     )
 
 
