@@ -1,17 +1,36 @@
-"""Facts of one rendered page, read by `js/facts.js` in one pass and validated into the fact models."""
+"""Facts of one rendered page, read by the in-page code in `js/facts/` in one pass and validated into the
+fact models.
+
+The in-page code is split by concern (one file per kind of fact, each documenting its heuristics);
+`FACTS_PARTS` is the order they are composed in: shared helpers first, the run last.
+"""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
 from shared.capture.devices import DeviceProfile
-from shared.capture.scripts import PageScripts
+from shared.capture.scripts import PageScripts, composed
 from shared.config import Settings
 from shared.models.facts import Cta, Form, Heading, Image, Layout, Meta, Navigation, Overlay, TextStats, TrustSignal
 
 
+FACTS_PARTS: tuple[str, ...] = (
+    "base",
+    "colours",
+    "overlays",
+    "headings",
+    "ctas",
+    "forms",
+    "images",
+    "trust",
+    "page",
+    "main",
+)
+
+
 class CollectedFacts(BaseModel):
-    """What facts.js returns; a mismatch with the fact models fails here, not in a rule."""
+    """What the facts code returns; a mismatch with the fact models fails here, not in a rule."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -29,9 +48,9 @@ class CollectedFacts(BaseModel):
 
 
 async def collect_facts(scripts: PageScripts, device: DeviceProfile, settings: Settings) -> CollectedFacts:
-    """Measures overlays, hides them, then measures the page beneath (see facts.js for the heuristics)."""
-    raw = await scripts.run(
-        "facts",
+    """Measures overlays, hides them, then measures the page beneath (see js/facts/ for the heuristics)."""
+    raw = await scripts.evaluate(
+        composed("facts", FACTS_PARTS),
         {
             "deviceWidth": device.width,
             "deviceHeight": device.height,

@@ -24,6 +24,18 @@ def script(name: str) -> str:
     return (resources.files("shared.capture") / "js" / f"{name}.js").read_text(encoding="utf-8")
 
 
+@cache
+def composed(folder: str, parts: tuple[str, ...]) -> str:
+    """One function expression of `options` from the statement files `js/<folder>/<part>.js`, in order.
+
+    In-page code too large for one file is split by concern into parts that share one scope (the last part
+    returns the result); composing them here keeps the page seeing a single evaluation, as before.
+    """
+    directory = resources.files("shared.capture") / "js" / folder
+    body = "\n".join(f"// --- {part}.js\n" + (directory / f"{part}.js").read_text(encoding="utf-8") for part in parts)
+    return f'(options) => {{\n"use strict";\n{body}\n}}'
+
+
 class PageScripts:
     def __init__(self, page: Page, containment: PageContainment) -> None:
         self._page = page

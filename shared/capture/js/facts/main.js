@@ -1,0 +1,20 @@
+// The run: overlays measured and hidden first, then everything else beneath them.
+
+const overlays = findOverlays();
+hideOverlays(overlays);
+const facts = {
+  overlays: overlays.map(({ el, ...overlay }) => overlay),
+  headings: collectHeadings(),
+  ctas: collectCtas(),
+  forms: collectForms(),
+  images: collectImages(),
+  trust: collectTrust(),
+  navigation: collectNavigation(),
+  meta: collectMeta(),
+  text: collectText(),
+  layout: collectLayout(),
+  dom_nodes: doc.getElementsByTagName("*").length,
+};
+const images = [...doc.images].slice(0, limit).map((img, index) => [`img-${index + 1}`, img]);
+Object.defineProperty(window, STATE, { value: { ids, images }, configurable: true, enumerable: false });
+return facts;
