@@ -14,7 +14,6 @@ from shared.capture.scripts import PageScripts, composed
 from shared.config import Settings
 from shared.models.facts import Cta, Form, Heading, Image, Layout, Meta, Navigation, Overlay, TextStats, TrustSignal
 
-
 FACTS_PARTS: tuple[str, ...] = (
     "base",
     "colours",
