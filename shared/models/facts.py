@@ -32,7 +32,13 @@ class Element(FactModel):
 
     id: str
     box: Box
-    visible: bool = Field(description="Rendered with a non-zero box, not hidden, not transparent.")
+    visible: bool = Field(
+        description="Rendered with a non-zero box, not hidden; content a reveal-on-scroll animation holds at "
+        "opacity 0 counts as visible (see `transparent`)."
+    )
+    transparent: bool = Field(
+        False, description="Visible but at opacity 0 when measured: a reveal animation had not shown it yet."
+    )
     above_fold: bool = Field(description="Visible and its top edge is inside the first viewport.")
 
 

@@ -44,10 +44,39 @@ function boxOf(el) {
   return { x: round(r.left + scrollX), y: round(r.top + scrollY), w: round(r.width), h: round(r.height) };
 }
 
+// Reveal-on-scroll libraries (AOS, WOW.js, ScrollReveal, sal, GSAP, hand-written IntersectionObserver
+// reveals) hold content at opacity 0 until it scrolls into view. That content is on the page and a visitor
+// who scrolls sees it, so it counts as visible, flagged `transparent`; an opacity-0 element without such a
+// marker (a hover-only overlay, a hidden slide) stays invisible. A script-set inline opacity of 0 is how
+// animation libraries start a reveal, so it is a marker too.
+const REVEAL_ATTRIBUTES = ["data-aos", "data-sal", "data-sr-id", "data-scroll", "data-animate", "data-animation",
+  "data-wow-delay", "data-wow-duration", "data-reveal", "data-inview"];
+const REVEAL_CLASS =
+  /(^|\s)(aos-init|wow|reveal|js-reveal|scroll-?reveal|reveal-on-scroll|fade-?in|fade-?up|animate__animated|animated|in-?view|will-animate|appear)(\s|$)/;
+
+function revealMarked(node) {
+  if (node.style && node.style.opacity === "0") return true;
+  if (REVEAL_ATTRIBUTES.some((name) => node.hasAttribute(name))) return true;
+  return REVEAL_CLASS.test(classOf(node));
+}
+
+// "shown" (painted), "reveal" (at opacity 0 under reveal markers only) or "hidden" (another opacity 0).
+function transparency(el) {
+  let pending = false;
+  for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+    if (parseFloat(style(node).opacity) === 0) {
+      if (!revealMarked(node)) return "hidden";
+      pending = true;
+    }
+  }
+  return pending ? "reveal" : "shown";
+}
+
 function isVisible(el, box) {
   if (box.w * box.h <= 4) return false;
   if (box.x + box.w <= 0 || box.y + box.h <= 0) return false;
-  return el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+  if (!el.checkVisibility({ visibilityProperty: true })) return false;
+  return transparency(el) !== "hidden";
 }
 
 function base(el, id) {
@@ -55,7 +84,13 @@ function base(el, id) {
   const visible = isVisible(el, box);
   // An element can be a CTA and a trust signal (a tel: button): it keeps its first id.
   if (!ids.has(el)) ids.set(el, id);
-  return { id, box, visible, above_fold: visible && box.y < foldHeight && box.y + box.h > 0 };
+  return {
+    id,
+    box,
+    visible,
+    transparent: visible && transparency(el) === "reveal",
+    above_fold: visible && box.y < foldHeight && box.y + box.h > 0,
+  };
 }
 
 function fontSize(el) {
