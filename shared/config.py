@@ -71,6 +71,35 @@ class Settings(BaseSettings):
     lazy_scroll_budget_s: float = Field(
         3.0, ge=0, le=60, description="Budget for scrolling through the page and letting lazy content load."
     )
+    settle_budget_s: float = Field(
+        3.0,
+        ge=0,
+        le=30,
+        description="Longest wait, before a screenshot, for a loading screen to go and running animations to end.",
+    )
+    overlay_watch_s: float = Field(
+        2.0,
+        ge=0,
+        le=30,
+        description="How long after `load` capture keeps watching for late overlays (consent bars, modals) while "
+        "the page still has requests or timers pending.",
+    )
+    degraded_capture_retries: int = Field(
+        1, ge=0, le=2, description="Fresh-context retries of a device capture whose quality is degraded."
+    )
+    degraded_own_failure_share: float = Field(
+        0.2,
+        gt=0,
+        le=1,
+        description="Share of the page's own-origin requests failing at the network level that marks a capture "
+        "degraded.",
+    )
+    blank_fold_share: float = Field(
+        0.999,
+        gt=0.5,
+        le=1,
+        description="A first-view screenshot whose most common colour covers this share of it counts as blank.",
+    )
     facts_max_elements: int = Field(
         200, ge=10, le=5000, description="Elements kept per kind (CTAs, images, ...) per device, in document order."
     )

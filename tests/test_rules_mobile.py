@@ -126,13 +126,18 @@ class TestOverlay:
     @pytest.mark.parametrize(
         ("kind", "coverage", "severity"),
         [
-            ("modal", 0.29, None),
+            ("modal", 0.14, None),
+            ("modal", 0.15, "low"),
+            ("modal", 0.29, "low"),
             ("modal", 0.3, "medium"),
             ("newsletter", 0.49, "medium"),
             ("modal", 0.5, "high"),
             ("cookie_banner", 0.35, "low"),
             ("cookie_banner", 0.6, "medium"),
             ("chat", 0.05, None),
+            ("cookie_banner", 0.14, None),
+            ("cookie_banner", 0.2, "low"),
+            ("preloader", 1.0, "high"),
         ],
     )
     def test_coverage_bands(self, kind: str, coverage: float, severity: str | None) -> None:
@@ -145,4 +150,22 @@ class TestOverlay:
         assert finding.category == "mobile" and finding.severity == "high"
         assert finding.evidence.elements == ["overlay-2", "overlay-1"]
         assert finding.region == Region(device="mobile", x=0, y=0, w=300, h=400)
-        assert "a modal covering 80%" in finding.detail
+        assert "a modal covers 80% in the middle of the screen" in finding.detail
+
+    def test_detail_says_when_it_came_and_whether_it_can_be_closed(self) -> None:
+        late_bar = overlay("overlay-1", "cookie_banner", 0.2, position="bottom", late=True)
+        stuck = overlay("overlay-2", "preloader", 1.0, position="full", dismissible=False)
+        modal = overlay("overlay-3", "newsletter", 0.4, dismissible=False)
+        result = hit("overlay.blocks_first_view", device("mobile", overlays=[late_bar, stuck, modal]))
+        assert result is not None and result.severity == "high"
+        assert "a loading screen covers 100% over the whole screen" in result.detail
+        assert "no visible control to close it" in result.detail.split("loading screen")[1]
+        assert "a cookie banner appears shortly after loading and covers 20% as a bar along the bottom" in result.detail
+        assert result.values["overlays"][-1] == {
+            "id": "overlay-1",
+            "kind": "cookie_banner",
+            "coverage": 0.2,
+            "position": "bottom",
+            "dismissible": True,
+            "late": True,
+        }

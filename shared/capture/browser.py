@@ -109,6 +109,9 @@ class BrowserPool:
                         has_touch=device.has_touch,
                         user_agent=device.user_agent(major),
                         locale="en-US",
+                        # Sites and animation libraries that honour it skip their entrance animations, so
+                        # the page settles sooner and pictures show it finished (shared/capture/settle.py).
+                        reduced_motion="reduce",
                         proxy=proxy,
                         # A first visit: no service worker answering from a previous one, nothing saved.
                         service_workers="block",

@@ -1,8 +1,11 @@
 """One page on one device, in the order DESIGN.md section 6 sets, every step within a budget.
 
 navigate (first response) -> `load` (budget) -> is the page responsive? -> network quiet (budget) ->
-fold screenshot as the visitor sees it -> performance reading -> facts (overlays measured, then hidden)
--> axe-core -> scroll for lazy content -> full-page screenshot (height-capped).
+performance reading (the end of the measurement window) -> settle: animations sped up, loading screen
+gone, first-view animations ended (budget) -> fold screenshot as the visitor sees it -> scroll through
+for lazy and reveal-on-scroll content (budget) -> watch for late overlays (budget; the fold screenshot is
+taken again when one came) -> facts (overlays measured, then hidden) -> full-page screenshot
+(height-capped) -> axe-core -> capture quality.
 
 What ran out of budget is recorded in `DeviceFacts.timed_out` and the capture goes on with what the page
 has by then: a slow third party must not cost the analysis. Only a page that cannot be measured at all
@@ -24,13 +27,16 @@ from shared.capture.axe_audit import inject_axe, run_axe
 from shared.capture.browser import BrowserPool
 from shared.capture.containment import PageContainment
 from shared.capture.devices import DeviceProfile
-from shared.capture.lazy_content import trigger_lazy_content
 from shared.capture.metrics import PerformanceReading, build_metrics, read_performance
 from shared.capture.navigation import document_too_large, open_document, wait_for_load
-from shared.capture.page_facts import collect_facts, reread_images
+from shared.capture.overlay_watch import watch_late_overlays
+from shared.capture.page_facts import ARRIVAL_PARTS, collect_facts
+from shared.capture.quality import assess_quality
 from shared.capture.result import ScreenshotImage
 from shared.capture.screenshots import fold_screenshot, full_page_screenshot
-from shared.capture.scripts import PageScripts, script
+from shared.capture.scripts import PageScripts, composed, script
+from shared.capture.scroll_through import scroll_through
+from shared.capture.settle import settle, speed_up_animations
 from shared.capture.traffic import TrafficLog
 from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
@@ -56,7 +62,8 @@ async def capture_device(
     async with guard.session() as session, browser.context(device, context_proxy(session)) as context:
         crashed: list[bool] = []
         try:
-            await context.add_init_script(script=script("perf_observer"))
+            for name in ("perf_observer", "activity"):
+                await context.add_init_script(script=script(name))
             page = await context.new_page()
             page.on("crash", lambda _page: crashed.append(True))
             containment = await PageContainment.attach(context, page, max_logged=settings.max_logged_events)
@@ -118,6 +125,7 @@ class _DeviceRun:
         with self._stage("load"):
             if not await wait_for_load(self.page, settings.load_budget_s):
                 self.timed_out.append("load")
+            loaded_at = time.monotonic()
             self.containment.lock_navigation()
             if not await scripts.responsive(settings.responsiveness_probe_s):
                 self.timed_out.append("script")
@@ -128,27 +136,39 @@ class _DeviceRun:
             )
             if not quiet:
                 self.timed_out.append("network_quiet")
-        with self._stage("fold_screenshot"):
-            fold = await fold_screenshot(self.containment, self.device.name, settings)
         with self._stage("metrics"):
             reading = await self._performance()
-        with self._stage("facts"):
-            collected = await collect_facts(scripts, self.device, settings)
-        with self._stage("axe"):
-            a11y = await self._axe(axe_ready)
+        with self._stage("settle"):
+            await speed_up_animations(self.containment.cdp)
+            self._ran_out(await settle(scripts, settings, settings.settle_budget_s, whole_page=False))
+        with self._stage("fold_screenshot"):
+            await scripts.evaluate(
+                composed("facts", ARRIVAL_PARTS),
+                {"maxElements": settings.facts_max_elements},
+                budget_s=settings.script_budget_s,
+            )
+            fold = await fold_screenshot(self.containment, self.device.name, settings)
         with self._stage("lazy_content"):
-            images = collected.images
             if self.containment.frozen:
                 self.timed_out.append("lazy_content")
             else:
-                if not await trigger_lazy_content(scripts, self.traffic, settings, self.device.height):
-                    self.timed_out.append("lazy_content")
-                images = await reread_images(scripts, images, settings.script_budget_s)
+                self._ran_out(await scroll_through(scripts, self.traffic, settings, self.device.height))
+        with self._stage("overlay_watch"):
+            if not self.containment.frozen and await watch_late_overlays(
+                scripts, self.traffic, settings, loaded_at=loaded_at
+            ):
+                self._ran_out(await settle(scripts, settings, settings.settle_budget_s, whole_page=False))
+                fold = await fold_screenshot(self.containment, self.device.name, settings)
+        with self._stage("facts"):
+            collected = await collect_facts(scripts, self.device, settings)
         with self._stage("full_screenshot"):
             full = await full_page_screenshot(scripts, self.containment, self.device.name, settings)
+        with self._stage("axe"):
+            a11y = await self._axe(axe_ready)
         await self.traffic.settle(settings.script_budget_s)
 
         main = self.traffic.main_responses[-1] if self.traffic.main_responses else response
+        own_requests, own_failed = self.traffic.origin_counts(self.page.url)
         facts = DeviceFacts(
             device=self.device.name,
             url=self.page.url,
@@ -157,7 +177,7 @@ class _DeviceRun:
             headings=collected.headings,
             ctas=collected.ctas,
             forms=collected.forms,
-            images=images,
+            images=collected.images,
             trust=collected.trust,
             navigation=collected.navigation,
             meta=collected.meta,
@@ -169,8 +189,12 @@ class _DeviceRun:
             timed_out=self.timed_out,
             truncated=full.ref.truncated,
             behaviour=self.containment.behaviour(),
+            quality=assess_quality(fold.png, own_requests=own_requests, own_failed=own_failed, settings=settings),
         )
         return DeviceCapture(facts=facts, screenshots=[fold, full], timings_ms=self.timings)
+
+    def _ran_out(self, waits: list[str]) -> None:
+        self.timed_out.extend(wait for wait in waits if wait not in self.timed_out)
 
     async def _performance(self) -> PerformanceReading | None:
         try:

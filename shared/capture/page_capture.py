@@ -1,4 +1,9 @@
-"""Capture of one page on the requested devices, concurrently, under one hard time limit."""
+"""Capture of one page on the requested devices, concurrently, under one hard time limit.
+
+A device capture whose quality is degraded (shared/capture/quality.py) is taken again in a fresh context,
+up to `degraded_capture_retries` times, and the best attempt kept; the report says when even that one is
+degraded.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from collections.abc import Sequence
 
 from shared.capture.browser import BrowserPool
 from shared.capture.device_capture import DeviceCapture, capture_device
-from shared.capture.devices import PROFILES
+from shared.capture.devices import PROFILES, DeviceProfile
+from shared.capture.quality import better
 from shared.capture.result import CaptureResult
 from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
@@ -29,7 +35,7 @@ async def capture_page(
         raise AnalysisError(ErrorCode.internal, "no device to capture")
     started = time.perf_counter()
     tasks = [
-        asyncio.create_task(capture_device(url, PROFILES[device], browser=browser, guard=guard, settings=settings))
+        asyncio.create_task(_capture_checked(url, PROFILES[device], browser=browser, guard=guard, settings=settings))
         for device in wanted
     ]
     try:
@@ -54,3 +60,16 @@ async def capture_page(
         screenshots=[shot for capture in captures for shot in capture.screenshots],
         timings_ms=timings,
     )
+
+
+async def _capture_checked(
+    url: str, device: DeviceProfile, *, browser: BrowserPool, guard: EgressGuard, settings: Settings
+) -> DeviceCapture:
+    attempts = [await capture_device(url, device, browser=browser, guard=guard, settings=settings)]
+    while attempts[-1].facts.quality.status == "degraded" and len(attempts) <= settings.degraded_capture_retries:
+        attempts.append(await capture_device(url, device, browser=browser, guard=guard, settings=settings))
+    if len(attempts) == 1:
+        return attempts[0]
+    best = attempts[better(attempt.facts.quality for attempt in attempts)]
+    facts = best.facts.model_copy(update={"quality": best.facts.quality.model_copy(update={"retried": True})})
+    return DeviceCapture(facts=facts, screenshots=best.screenshots, timings_ms=best.timings_ms)

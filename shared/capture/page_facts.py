@@ -26,6 +26,11 @@ FACTS_PARTS: tuple[str, ...] = (
     "page",
     "main",
 )
+# The overlay finder serves three smaller runs: is the view settled, which overlays were there on arrival,
+# and did any come later.
+SETTLE_PROBE_PARTS: tuple[str, ...] = ("base", "overlays", "settle_probe")
+ARRIVAL_PARTS: tuple[str, ...] = ("base", "overlays", "arrival")
+LATE_OVERLAY_PARTS: tuple[str, ...] = ("base", "overlays", "late_overlays")
 
 
 class CollectedFacts(BaseModel):
@@ -59,16 +64,3 @@ async def collect_facts(scripts: PageScripts, device: DeviceProfile, settings: S
         budget_s=settings.script_budget_s,
     )
     return CollectedFacts.model_validate(raw)
-
-
-async def reread_images(scripts: PageScripts, images: list[Image], budget_s: float) -> list[Image]:
-    """Images with `loaded` and natural size as they are after lazy loading had its chance."""
-    rows = await scripts.run("images_reread", budget_s=budget_s)
-    state = {row[0]: row[1:] for row in rows}
-    updated: list[Image] = []
-    for image in images:
-        if image.id in state:
-            loaded, natural_w, natural_h = state[image.id]
-            image = image.model_copy(update={"loaded": loaded, "natural_w": natural_w, "natural_h": natural_h})
-        updated.append(image)
-    return updated

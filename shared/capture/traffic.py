@@ -24,6 +24,13 @@ _RESOURCE_FAILURE_PREFIX = "Failed to load resource"
 # The page (or our navigation lock) cancelled the request: nothing is broken.
 _CANCELLED = "net::ERR_ABORTED"
 _TEXT_LIMIT = 300
+# Origins whose requests are counted for the capture's quality (the page's own is among the first).
+_MAX_ORIGINS = 256
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 class TrafficLog:
@@ -40,6 +47,8 @@ class TrafficLog:
         self.console_errors: list[str] = []
         self.main_responses: list[Response] = []
         self.main_requests: list[str] = []
+        # origin -> [requests, failed at the network level]: what capture quality compares.
+        self._by_origin: dict[str, list[int]] = {}
         self._main_frame = page.main_frame
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_finished)
@@ -62,6 +71,21 @@ class TrafficLog:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout=max(0.0, wake - now))
 
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
+    def origin_counts(self, url: str) -> tuple[int, int]:
+        """Requests to `url`'s origin, and how many of them failed with no HTTP answer."""
+        requests, failed = self._by_origin.get(origin_of(url), (0, 0))
+        return requests, failed
+
+    def _count(self, request: Request, index: int) -> None:
+        origin = origin_of(request.url)
+        if origin not in self._by_origin and len(self._by_origin) >= _MAX_ORIGINS:
+            return
+        self._by_origin.setdefault(origin, [0, 0])[index] += 1
+
     async def settle(self, budget_s: float) -> None:
         """Lets pending response-size lookups finish, so `transfer_bytes` is complete."""
         if self._size_tasks:
@@ -78,6 +102,7 @@ class TrafficLog:
     def _on_request(self, request: Request) -> None:
         self.request_count += 1
         self._in_flight.add(request)
+        self._count(request, 0)
         if self._is_main_document(request):
             self.main_requests.append(request.url)
         self._touch()
@@ -106,6 +131,8 @@ class TrafficLog:
         if refusal is not None:
             blocked = refusal.reason == "blocked"
             reason = "blocked by URL policy" if blocked else refusal.reason
+        if not blocked:
+            self._count(request, 1)
         self._record_failure(
             FailedRequest(url=request.url[:500], resource_type=request.resource_type, reason=reason, blocked=blocked)
         )

@@ -121,12 +121,18 @@ class TextStats(FactModel):
     excerpt: str = Field("", description="Visible text in reading order, truncated; untrusted page content.")
 
 
-OverlayKind = Literal["cookie_banner", "modal", "chat", "newsletter", "other"]
+OverlayKind = Literal["cookie_banner", "modal", "chat", "newsletter", "preloader", "other"]
+OverlayPosition = Literal["full", "top", "bottom", "center", "corner"]
 
 
 class Overlay(Element):
-    kind: OverlayKind
+    kind: OverlayKind = Field(description="'preloader': a loading screen that had not gone when the page was measured.")
     coverage: float = Field(ge=0, le=1, description="Share of the first viewport it covers.")
+    position: OverlayPosition = Field(
+        "center", description="Where it sits: 'full' (90%+), a bar at the 'top' or 'bottom', a 'corner' box, 'center'."
+    )
+    dismissible: bool = Field(False, description="It holds a visible control (close, accept, reject, a link).")
+    late: bool = Field(False, description="Not there at the first-view screenshot: it appeared afterwards.")
     text: str = ""
 
 
@@ -181,6 +187,27 @@ class PageBehaviour(FactModel):
     scripts_stopped: bool = Field(False, description="The page's JavaScript did not answer in time and was stopped.")
 
 
+QualityReason = Literal["blank_fold", "own_requests_failed"]
+
+
+class CaptureQuality(FactModel):
+    """Whether the capture itself went right: a blank first view or a page whose own files did not arrive
+    says more about the capture than about the page, and rules that would read absence into it hold back."""
+
+    status: Literal["ok", "degraded"] = "ok"
+    reasons: list[QualityReason] = Field(
+        default_factory=list,
+        description="blank_fold: the first-view screenshot is (nearly) one colour; own_requests_failed: too many "
+        "of the page's own-origin requests failed at the network level.",
+    )
+    own_requests: int = Field(0, description="Requests to the page's own origin.")
+    own_requests_failed: int = Field(0, description="Of those, failed at the network level (no HTTP answer).")
+    fold_uniform_share: float | None = Field(
+        None, ge=0, le=1, description="Share of the first-view screenshot in its most common colour."
+    )
+    retried: bool = Field(False, description="The first capture was degraded and this is a fresh second one.")
+
+
 class DeviceFacts(FactModel):
     device: Device
     url: str = Field(description="Final URL after redirects.")
@@ -203,6 +230,7 @@ class DeviceFacts(FactModel):
     )
     truncated: bool = Field(False, description="The full-page screenshot was cut at the height cap.")
     behaviour: PageBehaviour = PageBehaviour()
+    quality: CaptureQuality = CaptureQuality()
 
     def elements(self) -> Iterator[Element]:
         """Every element a finding may cite on this device, form fields included."""

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.models.facts import Device, Metrics
+from shared.models.facts import CaptureQuality, Device, Metrics
 
 SCHEMA_VERSION = "1.0"
 
@@ -108,6 +108,21 @@ class DeviceSummary(ReportModel):
     timed_out: list[str] = Field(default_factory=list)
     viewport: tuple[int, int]
     document_size: tuple[int, int]
+    quality: CaptureQuality = CaptureQuality()
+
+
+class ReportQuality(ReportModel):
+    """How far the report can be trusted: a degraded capture (a blank first view, the page's own files not
+    arriving) holds back the rules that would blame the page for what the capture missed."""
+
+    status: Literal["ok", "degraded"] = "ok"
+    reasons: list[str] = Field(default_factory=list, description="What went wrong, per device, in words.")
+    suppressed_rules: list[str] = Field(
+        default_factory=list, description="Rules that would have fired on a degraded device and were held back."
+    )
+    lowered_rules: list[str] = Field(
+        default_factory=list, description="Rules whose findings on a degraded device carry half their confidence."
+    )
 
 
 class Report(ReportModel):
@@ -126,6 +141,7 @@ class Report(ReportModel):
     uplift: Uplift | None = None
     screenshots: list[Screenshot] = Field(default_factory=list)
     llm: LlmInfo = LlmInfo(status="disabled")
+    quality: ReportQuality = ReportQuality()
     timings_ms: dict[str, float] = Field(default_factory=dict, description="Wall time per stage.")
 
     def finding(self, finding_id: str) -> Finding | None:

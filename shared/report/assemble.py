@@ -8,6 +8,7 @@ from shared.capture.result import CaptureResult
 from shared.llm import LlmVerdict
 from shared.models.report import DeviceSummary, Finding, Report
 from shared.rules import RULES_VERSION
+from shared.rules.degraded import report_quality
 from shared.rules.priority import priority, rank
 from shared.rules.scoring import compute_scores
 from shared.version import ANALYZER_VERSION
@@ -42,6 +43,7 @@ def build_report(
                 timed_out=device_facts.timed_out,
                 viewport=(device_facts.layout.viewport_w, device_facts.layout.viewport_h),
                 document_size=(device_facts.layout.document_w, device_facts.layout.document_h),
+                quality=device_facts.quality,
             )
             for device, device_facts in facts.devices.items()
         ],
@@ -53,5 +55,6 @@ def build_report(
         uplift=verdict.uplift,
         screenshots=[image.ref for image in capture.screenshots],
         llm=verdict.info,
+        quality=report_quality(facts),
         timings_ms=timings_ms,
     )

@@ -12,10 +12,12 @@ from shared.rules.cta import GENERIC_CTA_TEXTS
 
 def catalogue_markdown() -> str:
     lines = [
-        f"Rules version {RULES_VERSION}. Severity is the default; 'escalates' says when it rises.",
+        f"Rules version {RULES_VERSION}. Severity is the default; 'escalates' says when it rises; 'degraded "
+        "capture' says what a rule does on a device whose capture went wrong (a blank first view, the page's own "
+        "files not arriving): suppress (holds back), lower (half the confidence) or keep.",
         "",
-        "| rule | category | severity | effort | confidence | thresholds | escalates | source |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| rule | category | severity | effort | confidence | thresholds | escalates | degraded capture | source |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for item in CATALOGUE:
         spec = item.spec
@@ -23,7 +25,7 @@ def catalogue_markdown() -> str:
         devices = "" if len(spec.devices) > 1 else f" ({', '.join(spec.devices)} only)"
         lines.append(
             f"| `{spec.id}`{devices} | {spec.category} | {spec.severity} | {spec.effort} | {spec.confidence:g} | "
-            f"{thresholds} | {spec.escalation} | {spec.reference} |"
+            f"{thresholds} | {spec.escalation} | {spec.when_degraded} | {spec.reference} |"
         )
     lines += ["", "Generic CTA labels: " + ", ".join(f'"{text}"' for text in sorted(GENERIC_CTA_TEXTS)) + "."]
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from shared.rules.wording import clip, listing, plural, verb
         'image, where it leads); mark purely decorative images with alt="".',
         reference="https://www.w3.org/WAI/WCAG22/Understanding/non-text-content.html",
         escalation="Always medium.",
+        when_degraded="keep",
     )
 )
 def image_alt_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

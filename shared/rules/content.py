@@ -49,6 +49,7 @@ def visible_h1s(facts: DeviceFacts) -> list[Heading]:
         "screen readers use it to tell what the page is about.",
         reference=HEADINGS_TUTORIAL,
         escalation="Always medium.",
+        when_degraded="suppress",
     )
 )
 def h1_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -81,6 +82,7 @@ def h1_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         reference="https://developer.mozilla.org/en-US/docs/Web/HTML/Element/Heading_Elements",
         thresholds={"max_h1": 1},
         escalation="Always low.",
+        when_degraded="keep",
     )
 )
 def h1_multiple(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -114,6 +116,7 @@ def h1_multiple(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         escalation="Always medium; whether the words persuade is the model's call.",
         # Measurable proxies (presence, length, amount of text) for a qualitative question.
         confidence=0.6,
+        when_degraded="suppress",
     )
 )
 def value_prop_unclear(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

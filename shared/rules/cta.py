@@ -90,6 +90,7 @@ def required_contrast(cta: Cta, spec: RuleSpec) -> float:
         reference="https://www.nngroup.com/articles/scrolling-and-attention/",
         thresholds={"min_primary_ctas": 1},
         escalation="Always high: without it the first view asks the visitor to do nothing.",
+        when_degraded="suppress",
     )
 )
 def missing_above_fold(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -176,6 +177,7 @@ def low_contrast(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         reference="https://lawsofux.com/hicks-law/",
         thresholds={"max_distinct": 3},
         escalation="Always medium.",
+        when_degraded="suppress",
     )
 )
 def too_many_above_fold(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -206,6 +208,7 @@ def too_many_above_fold(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         '"Submit", "Learn more" or "Click here".',
         reference="https://developer.chrome.com/docs/lighthouse/seo/link-text",
         escalation="Medium when the first primary call to action in the first view is one of them.",
+        when_degraded="keep",
     )
 )
 def generic_text(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -248,6 +251,7 @@ _DEAD_REASONS = {
         escalation="High when a dead call to action sits in the first view outside the navigation.",
         # A script may still handle the click of an href="#" link; the facts cannot see listeners.
         confidence=0.8,
+        when_degraded="keep",
     )
 )
 def dead_link(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

@@ -46,6 +46,7 @@ def field_name(field: FormField) -> str:
         reference="https://baymard.com/blog/checkout-flow-average-form-fields",
         thresholds={"max_fields": 5, "severe_fields": 8},
         escalation="High above 8 fields: more than Baymard finds an entire checkout needs.",
+        when_degraded="keep",
     )
 )
 def too_many_fields(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -79,6 +80,7 @@ def too_many_fields(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         "and screen readers may skip them); keep the placeholder for an example value at most.",
         reference="https://www.w3.org/WAI/tutorials/forms/labels/",
         escalation="High when every field of a form is unlabeled.",
+        when_degraded="keep",
     )
 )
 def missing_labels(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -116,6 +118,7 @@ def missing_labels(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         "web addresses: phones then show the matching keyboard and browsers validate the value.",
         reference="https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input#input_types",
         escalation="Medium on mobile, where the keyboard is what the visitor types with.",
+        when_degraded="keep",
     )
 )
 def input_type(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -149,6 +152,7 @@ def input_type(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         '"postal-code", ...) so browsers fill it in one tap.',
         reference="https://www.w3.org/WAI/WCAG22/Understanding/identify-input-purpose.html",
         escalation="Always low.",
+        when_degraded="keep",
     )
 )
 def autocomplete_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

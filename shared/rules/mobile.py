@@ -37,6 +37,7 @@ def viewport_properties(content: str) -> dict[str, str]:
         reference="https://developer.mozilla.org/en-US/docs/Web/HTML/Viewport_meta_tag",
         escalation="Always high.",
         devices=("mobile",),
+        when_degraded="keep",
     )
 )
 def viewport_meta_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

@@ -49,6 +49,7 @@ def _banded_hit(
         reference="https://web.dev/articles/lcp",
         thresholds={"good": 2500, "poor": 4000},
         escalation="High above 4 s (Core Web Vitals 'poor').",
+        when_degraded="suppress",
     )
 )
 def lcp_slow(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -76,6 +77,7 @@ def lcp_slow(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         reference="https://web.dev/articles/cls",
         thresholds={"good": 0.1, "poor": 0.25},
         escalation="High above 0.25 (Core Web Vitals 'poor').",
+        when_degraded="suppress",
     )
 )
 def cls_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -100,6 +102,7 @@ def cls_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         reference="https://developer.chrome.com/docs/lighthouse/performance/lighthouse-total-blocking-time",
         thresholds={"good": 200, "poor": 600},
         escalation="High above 600 ms (Lighthouse's median line: the metric scores below 50).",
+        when_degraded="suppress",
     )
 )
 def blocking_time_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -127,6 +130,7 @@ def blocking_time_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         # Lighthouse total-byte-weight curve: 2,667 KiB scores 0.9 (its pass line), 4,000 KiB scores 0.5.
         thresholds={"good": 2667 * 1024, "poor": 4000 * 1024},
         escalation="High above 4,000 KiB (Lighthouse's curve scores it below 0.5).",
+        when_degraded="suppress",
     )
 )
 def page_weight_heavy(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

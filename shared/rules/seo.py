@@ -20,6 +20,7 @@ from shared.rules.spec import Hit, RuleSpec, rule
         "is the link text of every search result, tab and bookmark.",
         reference="https://developers.google.com/search/docs/appearance/title-link",
         escalation="Always medium.",
+        when_degraded="keep",
     )
 )
 def title_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
@@ -40,6 +41,7 @@ def title_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         "without it search engines show whatever text they pick from the page.",
         reference="https://developers.google.com/search/docs/appearance/snippet",
         escalation="Always low.",
+        when_degraded="keep",
     )
 )
 def meta_description_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

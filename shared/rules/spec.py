@@ -11,10 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from shared.models.facts import DEVICES, Box, Device, DeviceFacts
 from shared.models.report import Category, Effort, Severity
+
+# What a rule does on a device whose capture is degraded (shared/capture/quality.py: a blank first view, the
+# page's own files not arriving): "suppress" for rules that would read the missing content as the page's
+# fault (an absence, a first-view judgement, a metric of a broken load); "lower" for measurements that
+# still see something real but maybe not as styled; "keep" for what the markup says either way.
+WhenDegraded = Literal["keep", "lower", "suppress"]
 
 
 def _frozen(values: Mapping[str, float]) -> Mapping[str, float]:
@@ -28,7 +34,8 @@ class RuleSpec:
     `thresholds` are the numbers the check compares against (each also lands in the finding's
     `evidence.values`, so a reader sees the measured value next to the line it crossed);
     `escalation` says in words when the severity rises above `severity`; `confidence` is below 1.0
-    only where the check relies on a heuristic the facts cannot settle (it lowers the priority).
+    only where the check relies on a heuristic the facts cannot settle (it lowers the priority);
+    `when_degraded` says what happens to its findings on a degraded capture (see `WhenDegraded`).
     """
 
     id: str
@@ -42,6 +49,7 @@ class RuleSpec:
     escalation: str = ""
     devices: tuple[Device, ...] = DEVICES
     confidence: float = 1.0
+    when_degraded: WhenDegraded = "lower"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", _frozen(self.thresholds))

@@ -64,11 +64,16 @@ def console_errors(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         "costs a request and may leave a broken image, unstyled text or a missing feature behind.",
         reference="https://developer.chrome.com/docs/lighthouse/best-practices/errors-in-console",
         escalation="Medium when a script, stylesheet, image or frame failed.",
+        when_degraded="suppress",
     )
 )
 def broken_resources(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
-    # A request our URL policy refused is our doing, not the page's.
-    failed = [request for request in facts.metrics.failed_requests if not request.blocked]
+    # A request our URL policy refused is our doing, not the page's. Sorted: the order requests fail in
+    # differs between runs, and the same failures must give the same evidence (and merge across devices).
+    failed = sorted(
+        (request for request in facts.metrics.failed_requests if not request.blocked),
+        key=lambda request: (request.url, request.resource_type, request.reason),
+    )
     if not failed:
         return None
     failed_urls = {request.url for request in failed}
@@ -115,6 +120,7 @@ def potentially_trustworthy(host: str) -> bool:
         '"Not secure" and warn when a visitor types into a form.',
         reference="https://web.dev/articles/why-https-matters",
         escalation="Always high.",
+        when_degraded="keep",
     )
 )
 def not_https(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

@@ -28,6 +28,7 @@ SOCIAL_PROOF: frozenset[TrustKind] = frozenset({"testimonial", "rating", "review
         "and no hidden social proof).",
         # Testimonials and logo strips are found by structure and keywords; one may go unrecognised.
         confidence=0.8,
+        when_degraded="suppress",
     )
 )
 def social_proof_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

@@ -2,8 +2,8 @@
 
 Every browser test shares `browser_pool` (launching Chromium costs about a second and a few hundred MB);
 each capture still gets its own contexts. `hostile_server` serves tests/pages (fixture pages under
-/capture/) plus scripted routes for what a static file cannot do: HTTP errors, a redirect loop, a
-response that never finishes.
+/capture/, /settle/) plus scripted routes for what a static file cannot do: HTTP errors, a redirect loop,
+a response that never finishes, connections dropped without an answer (/drop/...).
 """
 
 from __future__ import annotations
@@ -53,6 +53,11 @@ def _unsized(path: Path) -> RouteHandler:
     return handler
 
 
+def _dropped(request: SimpleHTTPRequestHandler) -> None:
+    """Closes the connection without a word: the browser sees a network failure, not an HTTP error."""
+    request.close_connection = True
+
+
 def _stalling(release: threading.Event) -> RouteHandler:
     """Sends headers and half a body, then nothing until `release` (the page's `load` never fires)."""
 
@@ -78,6 +83,7 @@ def hostile_server() -> Iterator[LoopbackServer]:
         "/loop/b": _answer(302, headers={"Location": "/loop/a"}),
         "/stall.png": _stalling(release),
         "/unsized/enormous-document.html": _unsized(FIXTURE_PAGES_DIR / "capture" / "enormous-document.html"),
+        **{f"/drop/{name}": _dropped for name in ("app.css", "app.js", "hero.png")},
     }
     with LoopbackServer(FIXTURE_PAGES_DIR, routes=routes) as server:
         yield server

@@ -173,8 +173,26 @@ def trust(id: str = "trust-1", kind: str = "testimonial", text: str = "They doub
     return TrustSignal(id=id, kind=kind, text=text, box=box(y=1200, w=340, h=120), visible=True, above_fold=False)  # type: ignore[arg-type]
 
 
-def overlay(id: str = "overlay-1", kind: str = "modal", coverage: float = 0.6) -> Overlay:
-    return Overlay(id=id, kind=kind, coverage=coverage, box=box(x=0, y=0, w=300, h=400), visible=True, above_fold=True)  # type: ignore[arg-type]
+def overlay(
+    id: str = "overlay-1",
+    kind: str = "modal",
+    coverage: float = 0.6,
+    *,
+    position: str = "center",
+    dismissible: bool = True,
+    late: bool = False,
+) -> Overlay:
+    return Overlay(
+        id=id,
+        kind=kind,  # type: ignore[arg-type]
+        coverage=coverage,
+        position=position,  # type: ignore[arg-type]
+        dismissible=dismissible,
+        late=late,
+        box=box(x=0, y=0, w=300, h=400),
+        visible=True,
+        above_fold=True,
+    )
 
 
 def axe(rule: str, node_count: int, element_ids: list[str] | None = None) -> AxeViolation:

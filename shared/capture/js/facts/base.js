@@ -5,7 +5,7 @@
 //
 // Ids (`<kind>-<n>`) number the elements of a kind in document order, so the same DOM gives the same ids.
 // The element -> id map stays in a non-enumerable symbol property of `window`, for the axe step to name its
-// nodes and for a later re-read of images; nothing in the DOM marks them.
+// nodes; nothing in the DOM marks them.
 
 const STATE = Symbol.for("cro-analyzer.capture");
 const doc = document;

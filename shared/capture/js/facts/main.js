@@ -1,9 +1,10 @@
 // The run: overlays measured and hidden first, then everything else beneath them.
 
-const overlays = findOverlays();
-hideOverlays(overlays);
+const found = findOverlays();
+const overlays = overlayFacts(found);
+hideOverlays(found);
 const facts = {
-  overlays: overlays.map(({ el, ...overlay }) => overlay),
+  overlays,
   headings: collectHeadings(),
   ctas: collectCtas(),
   forms: collectForms(),
@@ -15,6 +16,5 @@ const facts = {
   layout: collectLayout(),
   dom_nodes: doc.getElementsByTagName("*").length,
 };
-const images = [...doc.images].slice(0, limit).map((img, index) => [`img-${index + 1}`, img]);
-Object.defineProperty(window, STATE, { value: { ids, images }, configurable: true, enumerable: false });
+Object.defineProperty(window, STATE, { value: { ids }, configurable: true, enumerable: false });
 return facts;
