@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from rich.console import Console
 
-from shared.models.report import Region, Report, Screenshot
+from shared.cli.summary import render_summary
+from shared.models.report import Region, Report, ReportQuality, Screenshot
 from shared.report.bands import metric_band, score_band
-from shared.report.html import http_url
+from shared.report.html import http_url, render_html
 from shared.report.markers import place_region
 from shared.report.view import build_view, display_value, format_bytes, format_cls, format_ms
+from tests.support.reports import build_report
 
 SHOTS = [
     Screenshot(name="d-fold", device="desktop", kind="fold", width=1440, height=900),
@@ -144,3 +147,32 @@ def test_display_helpers() -> None:
 )
 def test_only_http_urls_become_links(url: str | None, linked: bool) -> None:
     assert (http_url(url) is not None) is linked
+
+
+def test_a_degraded_capture_gets_a_banner_in_the_report_and_the_summary() -> None:
+    report = build_report().model_copy(
+        update={
+            "quality": ReportQuality(
+                status="degraded",
+                reasons=["mobile: the first view rendered as one flat colour"],
+                suppressed_rules=["cta.missing_above_fold"],
+                lowered_rules=["cta.low_contrast"],
+            )
+        }
+    )
+    banner = build_view(report, {}).banners[0]
+    assert banner.level == "warning" and "degraded" in banner.title
+    assert "mobile: the first view rendered as one flat colour" in banner.text
+    assert "Held back: cta.missing_above_fold" in banner.text and "half confidence: cta.low_contrast" in banner.text
+    assert "Held back: cta.missing_above_fold" in render_html(report, {})
+    console = Console(record=True, width=200)
+    render_summary(console, report, [])
+    assert "Degraded capture: mobile: the first view rendered as one flat colour" in console.export_text()
+
+
+def test_a_sound_capture_gets_no_quality_banner() -> None:
+    report = build_report()
+    assert [banner.title for banner in build_view(report, {}).banners] == []
+    console = Console(record=True, width=200)
+    render_summary(console, report, [])
+    assert "Degraded capture" not in console.export_text()

@@ -89,6 +89,16 @@ class TestBrokenResources:
         assert result.values["by_type"] == {"image": 1, "stylesheet": 1}
         assert "from cdn.example and dummyimage.example" in result.detail
 
+    def test_the_same_failures_in_another_order_give_the_same_finding(self) -> None:
+        requests = [failed(f"https://cdn.example/{n}.js", "script", "net::ERR_FAILED") for n in range(7)]
+        desktop = device("desktop", metrics=metrics(failed_requests=requests))
+        mobile = device("mobile", metrics=metrics(failed_requests=list(reversed(requests))))
+        (finding,) = findings_for("tech.broken_resources", page(desktop, mobile))
+        assert finding.id == "tech.broken_resources:all"
+        assert [example["url"] for example in finding.evidence.values["examples"]] == [
+            f"https://cdn.example/{n}.js" for n in range(5)
+        ]
+
 
 class TestHttps:
     def test_plain_http_is_a_trust_problem(self) -> None:

@@ -32,6 +32,16 @@ def _where(finding: Finding) -> str:
     return " · ".join(parts) or "whole page"
 
 
+def _degraded_banner(report: Report) -> Text:
+    quality = report.quality
+    text = Text("Degraded capture: ", style="bold red")
+    text.append("; ".join(quality.reasons) + " (also after a second try).")
+    if quality.suppressed_rules:
+        text.append(" Held back: " + ", ".join(quality.suppressed_rules) + ".")
+    text.append(" Analyse the page again later.")
+    return text
+
+
 def render_summary(console: Console, report: Report, written: list[Path]) -> None:
     scores = Table.grid(padding=(0, 2))
     scores.add_row(
@@ -71,6 +81,8 @@ def render_summary(console: Console, report: Report, written: list[Path]) -> Non
         footer.append("budgets hit (measured what had loaded): " + ", ".join(timed_out))
 
     body: list[Table | Text] = [scores, Text("")]
+    if report.quality.status == "degraded":
+        body += [_degraded_banner(report), Text("")]
     if report.summary:
         body += [Text(report.summary), Text("")]
     body += [top, Text("\n".join(footer), style="dim")]

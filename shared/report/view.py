@@ -113,7 +113,7 @@ class ReportView:
     report: Report
     overall: Gauge
     categories: list[Gauge]
-    banner: Banner | None
+    banners: list[Banner]
     top: list[Item]
     fold_shots: list[Shot]
     full_shots: list[Shot]
@@ -145,7 +145,7 @@ def build_view(report: Report, screenshots: Mapping[str, bytes]) -> ReportView:
             for category in CATEGORIES
             if (score := report.scores.categories.get(category)) is not None
         ],
-        banner=_llm_banner(report),
+        banners=[banner for banner in (_quality_banner(report), _llm_banner(report)) if banner is not None],
         top=[by_id[finding_id] for finding_id in report.top_issues if finding_id in by_id],
         fold_shots=[shot for shot in shots if shot.ref.kind == "fold"],
         full_shots=[shot for shot in shots if shot.ref.kind == "full"],
@@ -196,6 +196,20 @@ def _groups(report: Report, items: list[Item]) -> list[CategoryGroup]:
         if members or gauge:
             groups.append(CategoryGroup(category, CATEGORY_LABELS[category], gauge, members))
     return groups
+
+
+def _quality_banner(report: Report) -> Banner | None:
+    quality = report.quality
+    if quality.status == "ok":
+        return None
+    held = f" Held back: {', '.join(quality.suppressed_rules)}." if quality.suppressed_rules else ""
+    lowered = f" At half confidence: {', '.join(quality.lowered_rules)}." if quality.lowered_rules else ""
+    return Banner(
+        "warning",
+        "The capture was degraded: read this report with care",
+        f"{'; '.join(quality.reasons)} (also after a second try). Findings that would blame the page for what the "
+        f"capture missed are left out.{held}{lowered} Analyse the page again later.",
+    )
 
 
 def _llm_banner(report: Report) -> Banner | None:
