@@ -36,9 +36,12 @@ const colorText = (c) =>
     : `rgba(${Math.round(c.r)}, ${Math.round(c.g)}, ${Math.round(c.b)}, ${Math.round(c.a * 1000) / 1000})`;
 
 // The colour behind an element: its own and its ancestors' backgrounds composited down to the first
-// opaque one (the white canvas if none); null when an image or gradient is in the way.
-function effectiveBackground(el) {
+// opaque one (the white canvas if none); null when an image or gradient is in the way. A fixed element
+// (a transparent site header over the hero) is painted over whatever lies beneath it on screen, not over
+// its DOM ancestors: there the walk continues with the element found beneath its centre.
+function effectiveBackground(el, depth = 0) {
   const layers = [];
+  let beneath = null;
   for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
     const cs = style(node);
     if (cs.backgroundImage && cs.backgroundImage !== "none") return null;
@@ -47,10 +50,26 @@ function effectiveBackground(el) {
       layers.push(color);
       if (color.a >= 1) break;
     }
+    if (cs.position === "fixed") {
+      beneath = depth < 2 ? backdropBeneath(node, depth) : null;
+      if (beneath === null) return null;
+      break;
+    }
   }
-  let result = { r: 255, g: 255, b: 255, a: 1 };
+  let result = beneath || { r: 255, g: 255, b: 255, a: 1 };
   for (let i = layers.length - 1; i >= 0; i -= 1) result = over(layers[i], result);
   return result;
+}
+
+// What is painted beneath a fixed element at its centre: the background of the first element there that is
+// not part of it; null when its centre is off screen or nothing is found.
+function backdropBeneath(fixed, depth) {
+  const r = fixed.getBoundingClientRect();
+  const x = (r.left + r.right) / 2;
+  const y = (r.top + r.bottom) / 2;
+  if (x < 0 || y < 0 || x >= viewWidth || y >= foldHeight) return null;
+  const under = doc.elementsFromPoint(x, y).find((node) => !fixed.contains(node) && !node.contains(fixed));
+  return under ? effectiveBackground(under, depth + 1) : null;
 }
 
 const luminance = (c) => {
