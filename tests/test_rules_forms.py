@@ -133,6 +133,8 @@ class TestAutocompleteMissing:
         ({"type": "url", "name": "f1", "label": "Link"}, "url"),
         ({"type": "text", "name": "f1", "label": "Topic"}, None),
         ({"type": "search", "name": "q", "label": "Search"}, None),
+        # A template whose labels all point at the name input: the name attribute settles it.
+        ({"type": "text", "name": "name", "label": "Your Name Your Email Subject Message"}, "name"),
     ],
 )
 def test_field_purpose(kwargs: dict, purpose: str | None) -> None:

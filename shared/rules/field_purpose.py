@@ -41,12 +41,17 @@ KEYBOARD_TYPES = {"email": "email", "tel": "tel", "url": "url"}
 _UNDECLARED = {"", "on", "off"}
 
 
-def _clues(field: FormField) -> str:
-    parts = (field.name, field.label, field.placeholder)
-    text = " ".join(part for part in parts if part)
-    # "firstName" and "first_name" read as "first name".
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
-    return re.sub(r"[_\-.\[\]]+", " ", text).lower()
+def _clues(field: FormField) -> list[str]:
+    """The field's own words, most telling first: its name attribute (what the form sends), its label, its
+    placeholder. One at a time, so a template whose labels all point at one field ("Your Name Your Email
+    Subject Message" on the name input) does not make that field an email field."""
+    clues = []
+    for part in (field.name, field.label, field.placeholder):
+        if part:
+            # "firstName" and "first_name" read as "first name".
+            text = re.sub(r"([a-z])([A-Z])", r"\1 \2", part)
+            clues.append(re.sub(r"[_\-.\[\]]+", " ", text).lower())
+    return clues
 
 
 def field_purpose(field: FormField) -> str | None:
@@ -56,10 +61,10 @@ def field_purpose(field: FormField) -> str | None:
     declared = declared_autocomplete(field)
     if declared:
         return declared
-    clues = _clues(field)
-    for token, pattern in _PURPOSE_PATTERNS:
-        if pattern.search(clues):
-            return token
+    for clue in _clues(field):
+        for token, pattern in _PURPOSE_PATTERNS:
+            if pattern.search(clue):
+                return token
     return None
 
 
