@@ -5,7 +5,7 @@ performance reading (the end of the measurement window) -> settle: animations sp
 gone, first-view animations ended (budget) -> fold screenshot as the visitor sees it -> scroll through
 for lazy and reveal-on-scroll content (budget) -> watch for late overlays (budget; the fold screenshot is
 taken again when one came) -> facts (overlays measured, then hidden) -> full-page screenshot
-(height-capped) -> axe-core -> capture quality.
+(height-capped) beside axe-core -> capture quality.
 
 What ran out of budget is recorded in `DeviceFacts.timed_out` and the capture goes on with what the page
 has by then: a slow third party must not cost the analysis. Only a page that cannot be measured at all
@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
@@ -29,7 +30,7 @@ from shared.capture.containment import PageContainment
 from shared.capture.devices import DeviceProfile
 from shared.capture.metrics import PerformanceReading, build_metrics, read_performance
 from shared.capture.navigation import document_too_large, open_document, wait_for_load
-from shared.capture.overlay_watch import watch_late_overlays
+from shared.capture.overlay_watch import late_overlays, watch_for_overlays
 from shared.capture.page_facts import ARRIVAL_PARTS, collect_facts
 from shared.capture.quality import assess_quality
 from shared.capture.result import ScreenshotImage
@@ -43,6 +44,8 @@ from shared.errors import AnalysisError, ErrorCode
 from shared.models.facts import AxeViolation, DeviceFacts
 from shared.netguard.chromium import context_proxy
 from shared.netguard.egress import EgressGuard, GuardSession
+
+T = TypeVar("T")
 
 _GONE_MARKS = ("has been closed", "Target closed", "crashed", "Browser closed", "Connection closed")
 
@@ -116,6 +119,10 @@ class _DeviceRun:
         finally:
             self.timings[f"capture.{self.device.name}.{name}"] = _ms_since(started)
 
+    async def _timed(self, name: str, work: Awaitable[T]) -> T:
+        with self._stage(name):
+            return await work
+
     async def capture(self, url: str) -> DeviceCapture:
         settings, scripts = self.settings, self.scripts
         with self._stage("navigate"):
@@ -154,17 +161,19 @@ class _DeviceRun:
             else:
                 self._ran_out(await scroll_through(scripts, self.traffic, settings, self.device.height))
         with self._stage("overlay_watch"):
-            if not self.containment.frozen and await watch_late_overlays(
-                scripts, self.traffic, settings, loaded_at=loaded_at
-            ):
+            if not self.containment.frozen:
+                await watch_for_overlays(scripts, self.traffic, settings, loaded_at=loaded_at)
                 self._ran_out(await settle(scripts, settings, settings.settle_budget_s, whole_page=False))
-                fold = await fold_screenshot(self.containment, self.device.name, settings)
+                if await late_overlays(scripts, settings):
+                    fold = await fold_screenshot(self.containment, self.device.name, settings)
         with self._stage("facts"):
             collected = await collect_facts(scripts, self.device, settings)
-        with self._stage("full_screenshot"):
-            full = await full_page_screenshot(scripts, self.containment, self.device.name, settings)
-        with self._stage("axe"):
-            a11y = await self._axe(axe_ready)
+        # The picture is painted and encoded by Chromium's compositor and browser process while axe's checks
+        # run on the page's main thread: side by side they take little more than the longer of the two.
+        full, a11y = await asyncio.gather(
+            self._timed("full_screenshot", full_page_screenshot(scripts, self.containment, self.device.name, settings)),
+            self._timed("axe", self._axe(axe_ready)),
+        )
         await self.traffic.settle(settings.script_budget_s)
 
         main = self.traffic.main_responses[-1] if self.traffic.main_responses else response

@@ -3,8 +3,9 @@
 A visitor sees them within seconds of arriving, so a report that misses them misjudges the first view.
 The watch runs after the fold screenshot and the scroll through the page, and ends at `overlay_watch_s`
 after `load` at the latest; it ends sooner when the page has nothing left that could add one: no request
-in flight and no setTimeout callback due before the watch ends (js/activity.js keeps their due times).
-Then one look tells whether an overlay that was not there on arrival covers the first view now.
+in flight, no setTimeout callback due before the watch ends, and no DOM change for a poll (js/activity.js
+keeps both). Then, the view settled, one look tells whether an overlay that was not there on arrival
+covers the first view now.
 """
 
 from __future__ import annotations
@@ -18,21 +19,24 @@ from shared.capture.traffic import TrafficLog
 from shared.config import Settings
 
 POLL_S = 0.1
-# Polls in a row with nothing pending before the watch ends early: a response's handler runs just after
-# the response arrived, and may be what adds the overlay.
-IDLE_POLLS = 2
 
 
-async def watch_late_overlays(
+async def watch_for_overlays(
     scripts: PageScripts, traffic: TrafficLog, settings: Settings, *, loaded_at: float
-) -> bool:
-    """True when an overlay that was not there on arrival covers the first view by the end of the watch."""
+) -> None:
+    """Waits while the page may still add an overlay, until `overlay_watch_s` after load at the latest."""
     deadline = loaded_at + settings.overlay_watch_s
-    idle = 0
-    while (now := time.monotonic()) < deadline and idle < IDLE_POLLS:
-        timers = await scripts.run("pending_timers", (deadline - now) * 1000, budget_s=settings.script_budget_s)
-        idle = 0 if timers or traffic.in_flight else idle + 1
+    while (now := time.monotonic()) < deadline:
+        state = await scripts.run("activity_state", (deadline - now) * 1000, budget_s=settings.script_budget_s)
+        # A response's handler runs just after the response arrived, a shown bar is slid in a frame after it
+        # was added: the network and the DOM must have been idle for a poll, not only be idle now.
+        if not state["timers"] and traffic.idle_for() >= POLL_S and state["quietMs"] >= POLL_S * 1000:
+            break
         await asyncio.sleep(min(POLL_S, max(0.0, deadline - time.monotonic())))
+
+
+async def late_overlays(scripts: PageScripts, settings: Settings) -> bool:
+    """True when an overlay that was not there on arrival covers the first view now."""
     late = await scripts.evaluate(
         composed("facts", LATE_OVERLAY_PARTS),
         {"maxElements": settings.facts_max_elements},

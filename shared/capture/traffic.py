@@ -75,6 +75,10 @@ class TrafficLog:
     def in_flight(self) -> int:
         return len(self._in_flight)
 
+    def idle_for(self) -> float:
+        """Seconds since the last request started or ended; 0 while one is in flight."""
+        return 0.0 if self._in_flight else time.monotonic() - self._last_activity
+
     def origin_counts(self, url: str) -> tuple[int, int]:
         """Requests to `url`'s origin, and how many of them failed with no HTTP answer."""
         requests, failed = self._by_origin.get(origin_of(url), (0, 0))
