@@ -9,13 +9,14 @@ import json
 import os
 import subprocess
 import sys
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from shared.models.report import Report
 from tests.support.fake_claude import FakeClaude
-from tests.support.servers import LoopbackServer
+from tests.support.servers import LoopbackServer, RouteHandler
 
 CLI = str(Path(sys.executable).with_name("cro-analyzer"))
 RUN_TIMEOUT_S = 120
@@ -120,3 +121,35 @@ def test_with_a_key_the_cli_asks_claude_and_reports_its_grounded_findings(corpus
     model_findings = [f for f in report.findings if f.source == "llm"]
     assert model_findings or report.llm.merged_findings, "the fake's grounded finding is kept or merged"
     assert json.loads(done.stdout)["llm"]["model"] == report.llm.model
+
+
+HOSTILE_PAGE = b"""<!doctype html><html lang="en"><head><title>[bold]Styled?[/bold]</title></head>
+<body><h1>Plans [link=https://evil.example]that grow[/link]</h1>
+<script>history.replaceState(null, "", "/[/bold][link=https://evil.example]x");</script></body></html>"""
+
+
+def _route(status: int, reason: str, body: bytes) -> RouteHandler:
+    def handler(request: SimpleHTTPRequestHandler) -> None:
+        request.send_response(status, reason)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    return handler
+
+
+def test_page_and_server_text_is_never_read_as_markup() -> None:
+    routes = {
+        "/markup.html": _route(200, "OK", HOSTILE_PAGE),
+        "/gone.html": _route(404, "Not Found [/bold][link=https://evil.example]", b"gone"),
+    }
+    with LoopbackServer(routes=routes) as server:
+        page = run_cli(server.url("/markup.html"), "--no-llm", "--allow-host", server.host_port)
+        gone = run_cli(server.url("/gone.html"), "--no-llm", "--allow-host", server.host_port)
+    assert page.returncode == 0, page.stderr
+    assert "/[/bold][link=https://evil.example]x" in page.stdout.replace("\n", "")
+    assert gone.returncode == 3, gone.stderr
+    assert "Not Found [/bold][link=https://evil.example]" in gone.stderr.replace("\n", "")
+    for output in (page.stdout, page.stderr, gone.stderr):
+        assert "\x1b]8;" not in output, "no terminal hyperlink"

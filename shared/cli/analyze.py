@@ -16,6 +16,7 @@ from typing import get_args
 
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from shared.cli.progress import StageProgress
 from shared.cli.summary import render_summary
@@ -62,13 +63,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args.allow_host)
     except (ValidationError, ValueError) as exc:
-        errors.print(f"[bold red]error:[/] configuration: {exc}")
+        errors.print(f"[bold red]error:[/] configuration: {escape(str(exc))}")
         return EXIT_BAD_INPUT
     options = AnalysisOptions(url=args.url, devices=args.devices, llm=not args.no_llm)
     try:
         outcome, documents = asyncio.run(_analyze(settings, options, errors, html=bool(args.html), pdf=bool(args.pdf)))
     except AnalysisError as exc:
-        errors.print(f"[bold red]error[/] ({exc.code.value}): {exc.message}")
+        # The message quotes the page, its URL and the target server's reason phrase: text, never markup.
+        errors.print(f"[bold red]error[/] ({exc.code.value}): {escape(exc.message)}", highlight=False)
         return EXIT_BAD_INPUT if exc.code in BAD_INPUT_CODES else EXIT_NOT_ANALYSED
     except KeyboardInterrupt:
         errors.print("interrupted")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shared.engine import Stage
@@ -30,7 +31,8 @@ class StageProgress:
             console=console,
             transient=True,
         )
-        self._task = self._progress.add_task(f"{url}", total=100)
+        # The URL is the user's (and may hold "[...]"): descriptions are rendered as markup, so it is escaped.
+        self._task = self._progress.add_task(escape(url), total=100)
         self._console = console
 
     def __enter__(self) -> StageProgress:

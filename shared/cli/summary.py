@@ -1,4 +1,8 @@
-"""The readable end of a CLI run: scores, the top issues and where to look, what was measured."""
+"""The readable end of a CLI run: scores, the top issues and where to look, what was measured.
+
+Everything shown comes from the report, and much of it from the page (its URL, its texts) or from Claude:
+it goes into `Text` objects, which Rich never reads as markup, so a page cannot style or link the terminal.
+"""
 
 from __future__ import annotations
 
@@ -59,12 +63,13 @@ def render_summary(console: Console, report: Report, written: list[Path]) -> Non
         finding = report.finding(finding_id)
         if finding is None:
             continue
-        source = " (Claude)" if finding.source == "llm" else ""
+        issue = Text(finding.title, style="bold")
+        issue.append((" (Claude)" if finding.source == "llm" else "") + "\n" + finding.recommendation, style="")
         top.add_row(
             str(number),
             Text(finding.severity, style=_SEVERITY_STYLE[finding.severity]),
-            f"[bold]{finding.title}[/]{source}\n{finding.recommendation}",
-            _where(finding),
+            issue,
+            Text(_where(finding)),
         )
 
     llm = report.llm
@@ -86,6 +91,6 @@ def render_summary(console: Console, report: Report, written: list[Path]) -> Non
     if report.summary:
         body += [Text(report.summary), Text("")]
     body += [top, Text("\n".join(footer), style="dim")]
-    console.print(Panel(Group(*body), title=f"CRO report · {report.final_url}", title_align="left"))
+    console.print(Panel(Group(*body), title=Text(f"CRO report · {report.final_url}"), title_align="left"))
     for path in written:  # outside the panel and unwrapped, so each path can be copied whole
-        console.print(f"wrote {path}", soft_wrap=True, highlight=False)
+        console.print(Text(f"wrote {path}"), soft_wrap=True, highlight=False)
