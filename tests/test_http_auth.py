@@ -61,6 +61,26 @@ def test_missing_or_wrong_keys_are_401(
     assert legacy.status_code == 401
 
 
+@pytest.mark.parametrize(
+    ("headers", "accepted"),
+    [
+        ([("X-API-Key", KEYS[0]), ("X-API-Key", "WRONG")], False),
+        ([("X-API-Key", "WRONG"), ("X-API-Key", KEYS[0])], False),
+        ([("Authorization", f"Bearer {KEYS[0]}"), ("Authorization", "Bearer WRONG")], False),
+        ([("X-API-Key", KEYS[0]), ("X-API-Key", KEYS[1])], False),
+        ([("X-API-Key", KEYS[1]), ("X-API-Key", KEYS[1])], True),
+    ],
+)
+def test_every_value_of_a_repeated_key_header_counts(
+    keyed_gateway: ServerThread, http_client: httpx.Client, headers: list[tuple[str, str]], accepted: bool
+) -> None:
+    response = http_client.get(keyed_gateway.url(f"/v1/analyses/{'a' * 32}"), headers=headers)
+    if accepted:
+        assert response.json()["error"]["code"] == "job_not_found"
+    else:
+        assert response.status_code == 401 and response.json()["error"]["code"] == "invalid_api_key"
+
+
 def test_every_configured_key_works_as_bearer_or_header(keyed_gateway: ServerThread, http_client: httpx.Client) -> None:
     job = submit(http_client, keyed_gateway, Authorization=f"Bearer {KEYS[1]}").json()
     read = http_client.get(job["links"]["self"], headers={"X-API-Key": KEYS[0]})

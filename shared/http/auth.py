@@ -24,15 +24,14 @@ def principal_of(key: str) -> str:
 
 
 def presented_keys(request: Request) -> list[str]:
-    """Every key the request carries: `Authorization: Bearer <key>` and `X-API-Key`. Another kind of
-    Authorization counts as a key that cannot match, so it is refused rather than ignored."""
+    """Every key the request carries, every value of a repeated header included: `Authorization: Bearer
+    <key>` and `X-API-Key`. Another kind of Authorization counts as a key that cannot match, so it is
+    refused rather than ignored."""
     keys = []
-    authorization = request.headers.get("authorization")
-    if authorization is not None:
+    for authorization in request.headers.getlist("authorization"):
         scheme, _, credentials = authorization.partition(" ")
         keys.append(credentials.strip() if scheme.lower() == "bearer" else "")
-    if "x-api-key" in request.headers:
-        keys.append(request.headers["x-api-key"].strip())
+    keys.extend(value.strip() for value in request.headers.getlist("x-api-key"))
     return keys
 
 
@@ -45,8 +44,9 @@ def _is_valid(key: str, settings: Settings) -> bool:
 
 
 def authenticate(request: Request, settings: Settings) -> str:
-    """The caller's principal; 401 when keys are configured and none was presented, or one presented is
-    wrong (a wrong credential is never ignored because another one happens to be right)."""
+    """The caller's principal; 401 when keys are configured and none was presented, one presented is
+    wrong (a wrong credential is never ignored because another one happens to be right), or two different
+    keys were presented (the request would have no single caller)."""
     if not settings.api_keys:
         return ANONYMOUS
     keys = presented_keys(request)
@@ -59,4 +59,6 @@ def authenticate(request: Request, settings: Settings) -> str:
         )
     if not all(key and _is_valid(key, settings) for key in keys):
         raise ApiError(401, "invalid_api_key", "the API key is not valid", headers=_CHALLENGE)
+    if len(set(keys)) > 1:
+        raise ApiError(401, "invalid_api_key", "send one API key, not several different ones", headers=_CHALLENGE)
     return principal_of(keys[0])
