@@ -193,7 +193,14 @@ class Settings(BaseSettings):
     allow_anonymous_tasks: bool = Field(False, description="Local development only.")
     rate_limit_per_minute: int = Field(120, ge=0, description="Submits per API key per minute; 0 = off.")
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest request body accepted (413 above).")
-    public_base_url: str | None = Field(None, description="Base of links in responses; else the request's.")
+    public_base_url: str | None = Field(
+        None, description="Base of links in responses and webhooks (https://cro.example.com); else see TRUSTED_HOSTS."
+    )
+    trusted_hosts: CommaList = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1", "::1"],
+        description="Without PUBLIC_BASE_URL, Host headers links may be built from (names, `*.example.com`, or "
+        "`*`); a request to any other host gets links relative to it. Comma-separated.",
+    )
     body_read_timeout_s: float = Field(15.0, gt=0, le=300, description="Longest wait for a request body to arrive.")
     task_oidc_certs_timeout_s: float = Field(10.0, gt=0, le=60, description="Fetch of Google's token certificates.")
     task_oidc_certs_cache_s: float = Field(
@@ -222,7 +229,7 @@ class Settings(BaseSettings):
         "INFO", description="Least severe log level written."
     )
 
-    @field_validator("allowed_private_hosts", mode="before")
+    @field_validator("allowed_private_hosts", "trusted_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):

@@ -304,3 +304,29 @@ def test_a_store_that_is_down_is_503_everywhere(http_client: httpx.Client) -> No
         assert ready.status_code == 503
         assert ready.json()["checks"]["store"] is False
         assert http_client.get(server.url("/healthz")).status_code == 200
+
+
+def test_links_come_from_a_trusted_host_only(gateway: ServerThread, http_client: httpx.Client) -> None:
+    body = {"url": target("/host-header"), "force": True}
+    spoofed = submit(http_client, gateway, body, Host="evil.example")
+    job_id = spoofed.json()["id"]
+    assert spoofed.headers["location"] == f"/v1/analyses/{job_id}"
+    assert all(link.startswith("/v1/") for link in spoofed.json()["links"].values())
+    assert (
+        http_client.get(gateway.url(f"/v1/analyses/{job_id}"), headers={"Host": "evil.example"}).json()["links"]["self"]
+        == f"/v1/analyses/{job_id}"
+    )
+    trusted = submit(http_client, gateway, body)
+    assert trusted.headers["location"] == gateway.url(f"/v1/analyses/{trusted.json()['id']}")
+
+
+def test_trusted_hosts_and_the_public_base_url_decide_the_links(http_client: httpx.Client) -> None:
+    body = {"url": target("/host-header-2")}
+    with running_gateway(http_settings(trusted_hosts="*.example.com"), analyze=instant_analysis) as server:
+        response = submit(http_client, server, body, Host="cro.example.com")
+        assert response.headers["location"].startswith("http://cro.example.com/v1/analyses/")
+        assert submit(http_client, server, body, Host="example.com.evil.test").headers["location"].startswith("/v1/")
+    public = http_settings(public_base_url="https://cro.example.com/")
+    with running_gateway(public, analyze=instant_analysis) as server:
+        response = submit(http_client, server, body, Host="evil.example")
+        assert response.headers["location"].startswith("https://cro.example.com/v1/analyses/")
