@@ -4,7 +4,9 @@ input of issue 3, idempotency, cache, the error shape everywhere."""
 from __future__ import annotations
 
 import base64
+import logging
 import socket
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -235,6 +237,24 @@ def test_a_body_that_stalls_is_408(http_client: httpx.Client) -> None:
                 answer += chunk
     assert answer.startswith(b"HTTP/1.1 408 ")
     assert b'"code":"body_timeout"' in answer
+
+
+def test_a_client_leaving_mid_body_is_logged_as_an_event_not_an_error(
+    gateway: ServerThread, caplog: pytest.LogCaptureFixture
+) -> None:
+    head = (
+        b"POST /v1/analyses HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000\r\n\r\n"
+    )
+    with caplog.at_level(logging.INFO):
+        with socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as sock:
+            sock.sendall(head + b'{"url": ')
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any("disconnected" in r.getMessage() for r in caplog.records):
+            time.sleep(0.05)
+    left = [record for record in caplog.records if "disconnected" in record.getMessage()]
+    assert left and left[0].levelno == logging.INFO and left[0].exc_info is None
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 def test_unknown_and_malformed_ids_are_404(gateway: ServerThread, http_client: httpx.Client) -> None:

@@ -7,14 +7,16 @@ is enforced on the bytes actually received and reading stops at the first byte o
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from shared.http.problems import ApiError
 
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 
 def _is_json(content_type: str) -> bool:
@@ -50,6 +52,11 @@ async def read_body(request: Request, *, max_bytes: int, timeout_s: float) -> by
                 chunks.append(chunk)
     except TimeoutError as exc:
         raise ApiError(408, "body_timeout", f"the request body did not arrive within {timeout_s:g} s") from exc
+    except ClientDisconnect as exc:
+        # Clients give up, networks drop: an expected event, worth a line, not a traceback. Nobody reads
+        # the answer; it only closes the request.
+        log.info("client disconnected before sending the whole body", extra={"received_bytes": size})
+        raise ApiError(400, "body_incomplete", "the client disconnected before the body was complete") from exc
     return b"".join(chunks)
 
 
