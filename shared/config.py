@@ -42,7 +42,25 @@ class Settings(BaseSettings):
         45.0, gt=0, le=600, description="Hard limit for capturing all devices of one page."
     )
     full_page_max_height_px: int = Field(10_000, ge=900, le=50_000, description="Height cap of full-page screenshots.")
+    full_page_max_width_px: int = Field(
+        2560, ge=390, le=10_000, description="Width cap of full-page screenshots (a page can widen its viewport)."
+    )
+    screenshot_max_pixels: int = Field(
+        16_000_000,
+        ge=1_000_000,
+        le=100_000_000,
+        description="Most pixels one screenshot may have; also the most a stored PNG is decoded to.",
+    )
     max_concurrent_pages: int = Field(4, ge=1, le=64, description="Pages open at once in this process's Chromium.")
+    page_memory_budget_mb: int = Field(
+        1536,
+        ge=128,
+        le=16_384,
+        description="Resident memory one page's renderer may use; over it the page is stopped (resource_limit).",
+    )
+    memory_watch_interval_s: float = Field(
+        0.25, ge=0.05, le=5, description="How often renderer memory is sampled against that budget."
+    )
     max_document_bytes: int = Field(10_000_000, ge=10_000, description="Largest HTML document accepted.")
     axe_enabled: bool = Field(True, description="Run axe-core accessibility checks.")
     dns_timeout_s: float = Field(

@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     target_http_error = "target_http_error"
     not_html = "not_html"
     page_too_large = "page_too_large"
+    resource_limit = "resource_limit"
     redirect_loop = "redirect_loop"
     capture_timeout = "capture_timeout"
     browser_crashed = "browser_crashed"
@@ -39,6 +40,7 @@ PERMANENT_CODES: frozenset[ErrorCode] = frozenset(
         ErrorCode.target_http_error,
         ErrorCode.not_html,
         ErrorCode.page_too_large,
+        ErrorCode.resource_limit,
         ErrorCode.redirect_loop,
     }
 )

@@ -3,7 +3,8 @@
 Launching Chromium costs about a second and a few hundred megabytes, so the process keeps one and gives
 each job and device its own `BrowserContext` (own cookies, cache, proxy session): contexts are cheap and
 isolate jobs from each other. The browser starts on first use and is started again if it died; a
-semaphore bounds how many pages render at once, which is what bounds memory.
+semaphore bounds how many pages render at once, and a watch (shared/capture/memory_watch.py) how much
+memory each of them may take.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from shared.capture.devices import DeviceProfile
 from shared.capture.locate import locate_chromium
+from shared.capture.memory_watch import RendererMemoryWatch
 from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.chromium import CHROMIUM_EGRESS_ARGS
@@ -43,6 +45,7 @@ class BrowserPool:
         self._launch_lock = asyncio.Lock()
         self._pages = asyncio.Semaphore(settings.max_concurrent_pages)
         self._closed = False
+        self.memory_watch = RendererMemoryWatch(settings.page_memory_budget_mb, settings.memory_watch_interval_s)
 
     async def browser(self) -> Browser:
         """The running browser, launching (or relaunching after a crash) when needed."""
@@ -55,6 +58,7 @@ class BrowserPool:
             try:
                 async with asyncio.timeout(self._settings.browser_op_timeout_s):
                     self._browser = await self._launch()
+                self.memory_watch.start()
             except (PlaywrightError, TimeoutError, OSError) as exc:
                 raise AnalysisError(
                     ErrorCode.browser_crashed,
@@ -140,6 +144,7 @@ class BrowserPool:
         """Stops the browser and the Playwright driver; safe to call twice."""
         async with self._launch_lock:
             self._closed = True
+            await self.memory_watch.stop()
             await self._discard_browser()
             await self._stop_driver()
 

@@ -89,12 +89,15 @@ class PageContainment:
             scripts_stopped=self._frozen,
         )
 
-    async def close(self) -> None:
+    async def close(self, *, detach_timeout_s: float, crashed: bool = False) -> None:
+        """Ends the containment; the DevTools session of a crashed page never answers a detach, and goes
+        with the page anyway."""
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        with contextlib.suppress(PlaywrightError):
-            await self._cdp.detach()
+        if not crashed:
+            with contextlib.suppress(PlaywrightError, TimeoutError):
+                await asyncio.wait_for(self._cdp.detach(), timeout=detach_timeout_s)
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)

@@ -62,25 +62,34 @@ async def capture_device(
 ) -> DeviceCapture:
     """Captures `url` on `device` in a fresh context whose every connection passes the egress guard."""
     started = time.perf_counter()
+    since = time.monotonic()
     async with guard.session() as session, browser.context(device, context_proxy(session)) as context:
-        crashed: list[bool] = []
+        crashed = asyncio.Event()
         try:
             for name in ("perf_observer", "activity"):
                 await context.add_init_script(script=script(name))
             page = await context.new_page()
-            page.on("crash", lambda _page: crashed.append(True))
+            page.on("crash", lambda _page: crashed.set())
             containment = await PageContainment.attach(context, page, max_logged=settings.max_logged_events)
             traffic = TrafficLog(page, session, settings.max_logged_events)
             run = _DeviceRun(page, device, settings, session, containment, traffic)
             run.timings[f"capture.{device.name}.open"] = _ms_since(started)
             try:
-                captured = await run.capture(url)
+                captured = await _unless_crashed(run.capture(url), crashed)
             finally:
                 traffic.close()
-                await containment.close()
+                await containment.close(detach_timeout_s=settings.browser_op_timeout_s, crashed=crashed.is_set())
             closing = time.perf_counter()
-        except PlaywrightError as exc:
-            raise _browser_failure(exc, context, crashed=bool(crashed)) from exc
+        except (PlaywrightError, _PageCrashed) as exc:
+            if crashed.is_set() and browser.memory_watch.killed_since(since):
+                raise AnalysisError(
+                    ErrorCode.resource_limit,
+                    f"the page used more than {browser.memory_watch.budget_mb:,} MB of memory and was stopped",
+                    details={"budget_mb": browser.memory_watch.budget_mb},
+                ) from exc
+            if isinstance(exc, _PageCrashed):
+                raise AnalysisError(ErrorCode.browser_crashed, "the browser crashed while rendering the page") from exc
+            raise _browser_failure(exc, context, crashed=crashed.is_set()) from exc
         except TimeoutError as exc:
             raise AnalysisError(
                 ErrorCode.capture_timeout,
@@ -89,6 +98,27 @@ async def capture_device(
             ) from exc
     captured.timings_ms[f"capture.{device.name}.close"] = _ms_since(closing)
     return captured
+
+
+class _PageCrashed(Exception):  # noqa: N818 - an event, raised only to leave the capture
+    """The page's renderer died while the capture waited on it."""
+
+
+async def _unless_crashed(work: Awaitable[T], crashed: asyncio.Event) -> T:
+    """`work`, abandoned the moment the page crashes: a dead renderer answers nothing, and what waits for
+    it (the load event, a quiet network) would otherwise wait out its whole budget."""
+    task = asyncio.ensure_future(work)
+    watch = asyncio.ensure_future(crashed.wait())
+    try:
+        await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    if task.cancelled():
+        raise _PageCrashed
+    return task.result()
 
 
 class _DeviceRun:
@@ -171,7 +201,7 @@ class _DeviceRun:
         # The picture is painted and encoded by Chromium's compositor and browser process while axe's checks
         # run on the page's main thread: side by side they take little more than the longer of the two.
         full, a11y = await asyncio.gather(
-            self._timed("full_screenshot", full_page_screenshot(scripts, self.containment, self.device.name, settings)),
+            self._timed("full_screenshot", full_page_screenshot(self.containment, self.device.name, settings)),
             self._timed("axe", self._axe(axe_ready)),
         )
         await self.traffic.settle(settings.script_budget_s)

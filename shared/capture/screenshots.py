@@ -2,10 +2,14 @@
 
 Taken with CDP `Page.captureScreenshot` directly, with `optimizeForSpeed` (a faster PNG compression
 level): on this kind of machine PNG encoding is most of a screenshot's cost, and a 30-50 % larger file
-is the better trade. The full page is a clip of the document from the top, at most
-`full_page_max_height_px` high, so an endless page cannot produce an endless image; Chromium paints
-beyond the viewport for it (`captureBeyondViewport`) without resizing the window, so `vh`-sized sections
-keep their height.
+is the better trade. The full page is a clip of the document from the top, as wide as the layout
+viewport and at most `full_page_max_height_px` high, so an endless page cannot produce an endless image;
+Chromium paints beyond the viewport for it (`captureBeyondViewport`) without resizing the window, so
+`vh`-sized sections keep their height.
+
+The sizes come from Chromium (`Page.getLayoutMetrics`), never from the page's own JavaScript, which can
+report any width it likes; both dimensions and the pixel count are capped, since a 40000 x 10000 px
+capture costs gigabytes in Chromium and again wherever the picture is decoded.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from typing import Any, Literal
 
 from shared.capture.containment import PageContainment
 from shared.capture.result import ScreenshotImage
-from shared.capture.scripts import PageScripts
 from shared.config import Settings
 from shared.models.facts import Device
 from shared.models.report import Screenshot
@@ -28,15 +31,34 @@ async def fold_screenshot(containment: PageContainment, device: Device, settings
     return _image(png, device, "fold", truncated=False)
 
 
-async def full_page_screenshot(
-    scripts: PageScripts, containment: PageContainment, device: Device, settings: Settings
-) -> ScreenshotImage:
-    size = await scripts.run("page_size", budget_s=settings.script_budget_s)
-    document_height = int(size["height"])
-    height = max(1, min(document_height, settings.full_page_max_height_px))
-    clip = {"x": 0, "y": 0, "width": max(1, int(size["width"])), "height": height, "scale": 1}
+async def full_page_screenshot(containment: PageContainment, device: Device, settings: Settings) -> ScreenshotImage:
+    metrics = await _layout_metrics(containment, settings.screenshot_budget_s)
+    width, document_height = clip_size(
+        viewport_width=metrics["cssLayoutViewport"]["clientWidth"],
+        document_height=metrics["cssContentSize"]["height"],
+        settings=settings,
+    )
+    height = min(document_height, settings.full_page_max_height_px, settings.screenshot_max_pixels // width)
+    clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
     png = await _shoot(containment, settings.screenshot_budget_s, {"clip": clip, "captureBeyondViewport": True})
-    return _image(png, device, "full", truncated=document_height > settings.full_page_max_height_px)
+    return _image(png, device, "full", truncated=document_height > height)
+
+
+def clip_size(*, viewport_width: float, document_height: float, settings: Settings) -> tuple[int, int]:
+    """The full-page clip's width (the layout viewport's, capped) and the document's height, at least 1 px."""
+    width = max(1, min(int(viewport_width), settings.full_page_max_width_px))
+    return width, max(1, int(document_height))
+
+
+async def _layout_metrics(containment: PageContainment, budget_s: float) -> dict[str, Any]:
+    """Chromium's own measure of the page; like a screenshot, it needs the page's main thread."""
+    try:
+        return await asyncio.wait_for(containment.cdp.send("Page.getLayoutMetrics"), timeout=budget_s)
+    except TimeoutError:
+        if containment.frozen:
+            raise
+        await containment.freeze_scripts()
+        return await asyncio.wait_for(containment.cdp.send("Page.getLayoutMetrics"), timeout=budget_s)
 
 
 async def _shoot(containment: PageContainment, budget_s: float, params: dict[str, Any]) -> bytes:
