@@ -18,8 +18,11 @@ from shared.models.facts import (
     FormField,
     Heading,
     Image,
+    Logo,
     Overlay,
     PageFacts,
+    Price,
+    TextBlock,
     TrustSignal,
 )
 from shared.models.report import Finding
@@ -151,13 +154,20 @@ def _kind(element: Element) -> str:
             return element.kind
         case Overlay():
             return f"overlay:{element.kind}"
+        case TextBlock():
+            return f"text:{element.tag}"
+        case Logo():
+            return "logo"
+        case Price():
+            return "price"
     return "element"
 
 
 def _extras(element: Element) -> list[str]:
     match element:
         case Heading():
-            return [f"font={_number(element.font_size_px)}px"] if element.font_size_px else []
+            extras = [f"font={_number(element.font_size_px)}px"] if element.font_size_px else []
+            return extras + (["brand"] if element.brand else [])
         case Cta():
             extras = []
             if element.contrast_ratio is not None:
@@ -188,6 +198,8 @@ def _extras(element: Element) -> list[str]:
             return extras
         case Overlay():
             return [f"covers={element.coverage:.0%}_of_first_view"]
+        case TextBlock():
+            return [f"font={_number(element.font_size_px)}px/{element.font_weight or '?'}"]
     return []
 
 

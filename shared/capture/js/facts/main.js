@@ -5,6 +5,7 @@ hideOverlays(overlays);
 const facts = {
   overlays: overlays.map(({ el, ...overlay }) => overlay),
   headings: collectHeadings(),
+  first_view: collectFirstView(),
   ctas: collectCtas(),
   forms: collectForms(),
   images: collectImages(),
