@@ -252,9 +252,9 @@ async def test_newsletter_modal_and_chat_bubble(
 async def fixture_pages(
     browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
 ) -> AsyncIterator[dict[str, CaptureResult]]:
-    """tests/pages/capture/first-view.html, on both devices."""
+    """tests/pages/capture/first-view.html and fields.html, on both devices."""
     pages = {}
-    for name in ("first-view",):
+    for name in ("first-view", "fields"):
         pages[name] = await capture_page(
             hostile_server.url(f"/capture/{name}.html"),
             ("desktop", "mobile"),
@@ -286,3 +286,24 @@ def test_first_view(fixture_pages: dict[str, CaptureResult], device: str) -> Non
     assert [(price.id, price.text) for price in view.prices] == [("price-1", "$9.00")], "first view only"
     assert facts.meta.site_name == "Siimple Studio"
     assert {"logo-1", "text-1", "price-1"} <= facts.element_ids()
+
+
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_fields_outside_forms(fixture_pages: dict[str, CaptureResult], device: str) -> None:
+    facts = fixture_pages["fields"].facts.devices[device]  # type: ignore[index]
+    contact, booking, newsletter = facts.forms
+    assert (contact.id, contact.formless, [field.id for field in contact.fields]) == ("form-1", False, ["field-1-1"])
+    # The hidden menu checkbox, the search box beside a menu toggle and the sort select with no control
+    # near it are in no group.
+    assert (booking.id, booking.formless, booking.submit_text) == ("formless-1", True, "Book a table")
+    assert [(field.id, field.type, field.label) for field in booking.fields] == [
+        ("field-formless-1-1", "num", "Guests"),
+        ("field-formless-1-2", "datetime", "When"),
+    ], "the type as written, not as the browser normalises it"
+    assert (newsletter.id, newsletter.submit_text) == ("formless-2", "Subscribe"), "type=button submits here"
+    (email,) = newsletter.fields
+    assert (email.type, email.label, email.placeholder) == ("text", None, "Your email")
+    # The group spans its fields and its control, not the whole footer.
+    assert newsletter.box.h < 60 and newsletter.box.y >= email.box.y - 1
+    assert newsletter.visible and not newsletter.in_modal
+    assert {"formless-1", "field-formless-1-2", "formless-2"} <= facts.element_ids()

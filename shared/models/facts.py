@@ -98,7 +98,10 @@ class Cta(Element):
 
 class FormField(Element):
     tag: Literal["input", "select", "textarea"]
-    type: str = Field(description="Input type attribute as given (lower case), 'select' or 'textarea'.")
+    type: str = Field(
+        description="Input type attribute as written (lower case; one browsers do not know, such as 'num', is kept "
+        "although they render a text field), 'text' when absent, 'select' or 'textarea'."
+    )
     name: str | None = None
     label: str | None = Field(
         None, description="Accessible label: <label>, aria-label(ledby) or title. Never the placeholder."
@@ -112,6 +115,11 @@ class Form(Element):
     fields: list[FormField] = Field(description="Fields a visitor fills in: no hidden, submit or button inputs.")
     submit_text: str | None = None
     in_modal: bool = Field(False, description="Inside a dialog/modal that is closed on load.")
+    formless: bool = Field(
+        False,
+        description="Not a <form>: fields outside any form, grouped with the nearest submit-like control "
+        "(id 'formless-<n>').",
+    )
 
 
 class Image(Element):
