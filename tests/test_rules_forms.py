@@ -172,6 +172,9 @@ class TestAutocompleteMissing:
         ({"type": "url", "name": "f1", "label": "Link"}, "url"),
         ({"type": "text", "name": "f1", "label": "Topic"}, None),
         ({"type": "search", "name": "q", "label": "Search"}, None),
+        # The name attribute first: every label of a template's form points at its first input.
+        ({"type": "text", "name": "name", "label": "Your Name Your Email Subject Message"}, "name"),
+        ({"type": "text", "name": "contact[phone]", "label": "Email or phone"}, "tel"),
     ],
 )
 def test_field_purpose(kwargs: dict, purpose: str | None) -> None:
