@@ -176,6 +176,10 @@ class TestValueProp:
         assert self.reasons(device(first_view=near)) is None
         assert self.reasons(device(first_view=far)) == ["headline_too_short"]
 
+    def test_a_greeting_beside_a_price_still_names_no_offer(self) -> None:
+        greeting = first_view(text_block(text="Welcome to Acme", y=150, h=40), prices=(price(y=200),))
+        assert self.reasons(device(first_view=greeting)) == ["headline_is_greeting"]
+
     def test_a_finding_is_a_heuristic(self) -> None:
         (finding,) = findings_for("content.value_prop_unclear", both(first_view=first_view()))
         assert finding.confidence == 0.6

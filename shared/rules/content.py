@@ -213,7 +213,9 @@ def value_prop_unclear(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     shortest, longest = int(spec.threshold("min_headline_words")), int(spec.threshold("max_headline_words"))
     min_fold_words = int(spec.threshold("min_fold_words"))
     top = headline(facts)
-    if top is not None and product_price(facts, top, spec.threshold("max_price_gap_px")):
+    naming = brand_reason(top.text, brand_names(facts)) if top else None
+    # A greeting is no product's name, whatever price stands beside it.
+    if top is not None and not naming and product_price(facts, top, spec.threshold("max_price_gap_px")):
         return None
     words = word_count(top.text) if top else 0
     fold_words = facts.text.above_fold_word_count
@@ -221,7 +223,6 @@ def value_prop_unclear(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     problems: list[str] = []
     reasons: list[str] = []
     cited: tuple[str, ...] = (top.id,) if top else ()
-    naming = brand_reason(top.text, brand_names(facts)) if top else None
     if top is None:
         reasons.append("no_headline")
         problems.append("no text at the top of the first view stands out as a headline")
