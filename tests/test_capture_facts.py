@@ -252,9 +252,9 @@ async def test_newsletter_modal_and_chat_bubble(
 async def fixture_pages(
     browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
 ) -> AsyncIterator[dict[str, CaptureResult]]:
-    """tests/pages/capture/first-view.html and fields.html, on both devices."""
+    """tests/pages/capture/first-view.html, header-hero.html and fields.html, on both devices."""
     pages = {}
-    for name in ("first-view", "fields"):
+    for name in ("first-view", "header-hero", "fields"):
         pages[name] = await capture_page(
             hostile_server.url(f"/capture/{name}.html"),
             ("desktop", "mobile"),
@@ -286,6 +286,16 @@ def test_first_view(fixture_pages: dict[str, CaptureResult], device: str) -> Non
     assert [(price.id, price.text) for price in view.prices] == [("price-1", "$9.00")], "first view only"
     assert facts.meta.site_name == "Siimple Studio"
     assert {"logo-1", "text-1", "price-1"} <= facts.element_ids()
+
+
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_a_header_holding_the_hero_is_content(fixture_pages: dict[str, CaptureResult], device: str) -> None:
+    facts = fixture_pages["header-hero"].facts.devices[device]  # type: ignore[index]
+    (h1,) = facts.headings
+    assert h1.text == "Bookkeeping for freelancers" and not h1.brand
+    assert facts.first_view.text_blocks[0].text == "Bookkeeping for freelancers"
+    assert facts.first_view.logo is not None and facts.first_view.logo.text == "Ledgerly"
+    assert "Ledgerly" not in [block.text for block in facts.first_view.text_blocks], "the logo is no candidate"
 
 
 @pytest.mark.parametrize("device", ["desktop", "mobile"])

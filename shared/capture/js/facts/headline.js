@@ -13,7 +13,9 @@
 // buttons, form controls, labels, links (a link's text is a CTA, unless it sits in a heading) or
 // aria-hidden decoration are left out, and so is text without a word of two letters ("24/7", "$49").
 
-const SITE_HEADER_SHARE = 0.4;
+// A header bar holds a logo and a menu (60-130 px in the templates seen); a taller header holds a hero, and
+// its title is content even beside the navigation.
+const SITE_HEADER_SHARE = 0.25;
 const LOGO_NEAR_TOP_SHARE = 0.2;
 const FIRST_VIEW_BLOCKS = 8;
 const NAVISH = "nav, [role=navigation], .navbar";
