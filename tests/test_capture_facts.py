@@ -278,6 +278,7 @@ def test_first_view(fixture_pages: dict[str, CaptureResult], device: str) -> Non
     assert [(block.tag, block.level, block.text) for block in view.text_blocks] == [
         ("div", None, "Welcome to Siimple"),
         ("p", None, "We design and build websites for small shops. Plans from $9.00 a month."),
+        ("element", None, "Free first call"),
         ("div", None, "DESIGN STUDIO"),
     ]
     headline = view.text_blocks[0]

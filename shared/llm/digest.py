@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from shared.models.facts import (
+    INPUT_TYPES,
     Cta,
     Device,
     DeviceFacts,
@@ -145,7 +146,9 @@ def _kind(element: Element) -> str:
         case Cta():
             return element.kind
         case FormField():
-            return f"field:{element.type}"
+            # An unknown type is page-authored text: it stays out of the trusted digest.
+            known = element.type in INPUT_TYPES or element.tag != "input"
+            return f"field:{element.type if known else 'unknown_type'}"
         case Form():
             return "form"
         case Image():
@@ -180,7 +183,8 @@ def _extras(element: Element) -> list[str]:
             return extras
         case Form():
             required = sum(1 for field in element.fields if field.required)
-            return [f"fields={len(element.fields)}", f"required={required}"] + (["modal"] if element.in_modal else [])
+            flags = [flag for flag, on in (("modal", element.in_modal), ("formless", element.formless)) if on]
+            return [f"fields={len(element.fields)}", f"required={required}", *flags]
         case FormField():
             extras = ["label" if element.label else "no_label"]
             if element.placeholder:

@@ -55,7 +55,9 @@ class TextBlock(Element):
     """A block of text in the first view, outside the site's logo, header bar and navigation: a headline
     candidate, whatever its tag (a hero headline is often a styled <div>)."""
 
-    tag: str = Field(max_length=20, description="Lower-case tag name: 'h1', 'div', 'p', ...")
+    tag: str = Field(
+        max_length=20, description="Lower-case tag name ('h1', 'div', 'p', ...); 'element' for custom elements."
+    )
     level: int | None = Field(None, ge=1, le=6, description="Heading level, when the block is a heading.")
     text: str
     font_size_px: float = Field(ge=0, description="Its largest rendered text.")
@@ -96,11 +98,41 @@ class Cta(Element):
     font_weight: int | None = None
 
 
+# Every input type HTML defines; browsers render any other as a plain text field.
+INPUT_TYPES = frozenset(
+    {
+        "button",
+        "checkbox",
+        "color",
+        "date",
+        "datetime-local",
+        "email",
+        "file",
+        "hidden",
+        "image",
+        "month",
+        "number",
+        "password",
+        "radio",
+        "range",
+        "reset",
+        "search",
+        "submit",
+        "tel",
+        "text",
+        "time",
+        "url",
+        "week",
+    }
+)
+
+
 class FormField(Element):
     tag: Literal["input", "select", "textarea"]
     type: str = Field(
-        description="Input type attribute as written (lower case; one browsers do not know, such as 'num', is kept "
-        "although they render a text field), 'text' when absent, 'select' or 'textarea'."
+        description="Input type attribute as written (lower case; one not in INPUT_TYPES, such as 'num', is kept "
+        "although browsers render a text field), 'text' when absent, 'select' or 'textarea'. Page-authored "
+        "unless in INPUT_TYPES."
     )
     name: str | None = None
     label: str | None = Field(

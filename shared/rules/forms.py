@@ -6,7 +6,7 @@ A page without a form has no form findings.
 
 from __future__ import annotations
 
-from shared.models.facts import DeviceFacts, Form, FormField
+from shared.models.facts import INPUT_TYPES, DeviceFacts, Form, FormField
 from shared.rules.field_purpose import KEYBOARD_TYPES, declared_autocomplete, field_purpose
 from shared.rules.spec import Hit, RuleSpec, rule
 from shared.rules.wording import listing, plural, quoted, sentence, verb
@@ -105,33 +105,6 @@ def missing_labels(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     )
 
 
-# Every input type HTML defines; browsers render any other as a plain text field.
-INPUT_TYPES = frozenset(
-    {
-        "button",
-        "checkbox",
-        "color",
-        "date",
-        "datetime-local",
-        "email",
-        "file",
-        "hidden",
-        "image",
-        "month",
-        "number",
-        "password",
-        "radio",
-        "range",
-        "reset",
-        "search",
-        "submit",
-        "tel",
-        "text",
-        "time",
-        "url",
-        "week",
-    }
-)
 # Dropped from HTML before any browser shipped a picker for it: a text field, and the type that replaced it.
 OBSOLETE_TYPES = {"datetime": "datetime-local"}
 # Invalid types written for a valid one.

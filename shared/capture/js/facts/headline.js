@@ -25,6 +25,9 @@ const HOME_PATH = /^\/(index\.(html?|php|aspx?))?$/i;
 const TOP_HASH = /^#?(top|page-top|home|hero)?$/i;
 const NOT_HEADLINE = "button, select, textarea, label, option, [role=button], [aria-hidden=true]";
 const WORD = /\p{L}{2}/u;
+// Tag names are page-authored (custom and unknown elements take any name): only these are reported as is.
+const TEXT_TAGS =
+  /^(h[1-6]|p|div|span|a|b|strong|em|i|small|big|mark|q|cite|time|font|center|li|dt|dd|td|th|caption|blockquote|figcaption|legend|summary|address|pre|section|article|header|footer|main|aside|hgroup)$/;
 // Currency before or after the amount; short texts only, so a sentence mentioning "$5 million" is no price.
 const PRICE =
   /([$€£¥₹]|\b(USD|EUR|GBP|CHF|CAD|AUD|JPY|kr|zł|Kč)\b)\s?\d[\d.,\u00a0 ]*|\d[\d.,]*\s?([$€£¥₹]|\b(USD|EUR|GBP|CHF|CAD|AUD|JPY|kr|zł|Kč)\b)/;
@@ -123,7 +126,7 @@ function collectTextBlocks() {
     .sort((a, b) => b.size - a.size || (b.weight || 0) - (a.weight || 0) || a.box.y - b.box.y);
   return ranked.slice(0, Math.min(limit, FIRST_VIEW_BLOCKS)).map((info, index) => ({
     ...base(info.el, `text-${index + 1}`),
-    tag: lower(info.el.tagName).slice(0, 20),
+    tag: TEXT_TAGS.test(lower(info.el.tagName)) ? lower(info.el.tagName) : "element",
     level: info.heading ? headingLevel(info.el) : null,
     text: clean(info.el.innerText || info.el.textContent, 300),
     font_size_px: round(info.size),
