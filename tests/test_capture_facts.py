@@ -302,7 +302,7 @@ def test_a_header_holding_the_hero_is_content(fixture_pages: dict[str, CaptureRe
 @pytest.mark.parametrize("device", ["desktop", "mobile"])
 def test_fields_outside_forms(fixture_pages: dict[str, CaptureResult], device: str) -> None:
     facts = fixture_pages["fields"].facts.devices[device]  # type: ignore[index]
-    contact, booking, newsletter = facts.forms
+    contact, booking, popup, newsletter = facts.forms
     assert (contact.id, contact.formless, [field.id for field in contact.fields]) == ("form-1", False, ["field-1-1"])
     # The hidden menu checkbox, the search box beside a menu toggle and the sort select with no control
     # near it are in no group.
@@ -311,10 +311,12 @@ def test_fields_outside_forms(fixture_pages: dict[str, CaptureResult], device: s
         ("field-formless-1-1", "num", "Guests"),
         ("field-formless-1-2", "datetime", "When"),
     ], "the type as written, not as the browser normalises it"
-    assert (newsletter.id, newsletter.submit_text) == ("formless-2", "Subscribe"), "type=button submits here"
+    assert (popup.id, popup.submit_text, popup.in_modal, popup.visible) == ("formless-2", "Get 10% off", True, False)
+    assert [field.id for field in popup.fields] == ["field-formless-2-1"]
+    assert (newsletter.id, newsletter.submit_text) == ("formless-3", "Subscribe"), "type=button submits here"
     (email,) = newsletter.fields
     assert (email.type, email.label, email.placeholder) == ("text", None, "Your email")
     # The group spans its fields and its control, not the whole footer.
     assert newsletter.box.h < 60 and newsletter.box.y >= email.box.y - 1
     assert newsletter.visible and not newsletter.in_modal
-    assert {"formless-1", "field-formless-1-2", "formless-2"} <= facts.element_ids()
+    assert {"formless-1", "field-formless-1-2", "formless-3"} <= facts.element_ids()

@@ -5,8 +5,9 @@
 // groups too: each rendered one joins the nearest ancestor, at most FORMLESS_DEPTH levels up, that holds a
 // submit-like control outside any form (a button of any type, a submit/button/image input, role=button,
 // a button-styled link; not a control such as a menu toggle). Fields sharing that ancestor are one group,
-// marked `formless`. A field with no such control near it (a sort select, a CSS-only menu checkbox) is in
-// no group: nothing suggests a visitor submits it.
+// marked `formless`. A field with no such control near it (a sort select) is in no group: nothing
+// suggests a visitor submits it. Hidden fields count only inside a closed modal (like a form there, it is
+// what a visitor will fill in), so a CSS-only menu's hidden checkbox is none.
 
 const NOT_FILLED = /^(hidden|submit|button|image|reset)$/;
 const FORMLESS_DEPTH = 5;
@@ -61,7 +62,8 @@ function isSubmitLike(el) {
 function formlessGroups() {
   const groups = new Map();
   for (const el of doc.querySelectorAll("input, select, textarea")) {
-    if (el.form || el.closest("form") || !isFillable(el) || !isVisible(el, boxOf(el))) continue;
+    if (el.form || el.closest("form") || !isFillable(el)) continue;
+    if (!isVisible(el, boxOf(el)) && !inClosedModal(el)) continue;
     let container = el.parentElement;
     for (let depth = 0; container && container !== body && depth < FORMLESS_DEPTH; depth += 1) {
       const submit = [...container.querySelectorAll(SUBMIT_LIKE)].find(isSubmitLike);
@@ -79,9 +81,11 @@ function formlessGroups() {
   return [...groups.entries()].sort((a, b) => byDocumentOrder(a[0], b[0]));
 }
 
-// The group's box spans its fields and its control, not the whole container (a footer column, a hero).
-function spanning(elements) {
+// The group's box spans its fields and its control, not the whole container (a footer column, a hero);
+// a group with nothing rendered (in a closed modal) keeps the container's box.
+function spanning(container, elements) {
   const boxes = elements.map(boxOf).filter((box) => box.w * box.h > 0);
+  if (!boxes.length) return boxOf(container);
   const left = Math.min(...boxes.map((box) => box.x));
   const top = Math.min(...boxes.map((box) => box.y));
   const right = Math.max(...boxes.map((box) => box.x + box.w));
@@ -102,7 +106,7 @@ function collectForms() {
   }));
   const formless = formlessGroups().map(([container, group], groupIndex) => {
     const item = base(container, `formless-${groupIndex + 1}`);
-    const box = spanning([...group.fields, group.submit]);
+    const box = spanning(container, [...group.fields, group.submit]);
     return {
       ...item,
       box,
