@@ -161,3 +161,25 @@ async def test_same_page_twice_gives_the_same_facts(
         volatile = {"metrics", "timed_out"}
         assert first.model_dump(exclude=volatile) == second.model_dump(exclude=volatile)
         assert first.metrics.request_count == second.metrics.request_count
+
+
+@pytest.mark.parametrize(
+    ("name", "tag", "headline", "logo"),
+    [
+        ("landing-page", "h1", "Generate more leads with a professional landing page!", "Start Bootstrap"),
+        # The hero heading is a div; the navbar logo is an image whose alt ("...") says nothing.
+        ("agency", "div", "IT'S NICE TO MEET YOU", ""),
+        ("one-page-wonder", "h1", "One Page Wonder", "START BOOTSTRAP"),
+        # Its <header> is a short hero band without the navigation: content, not the site header.
+        ("shop-homepage", "h1", "Shop in style", "Start Bootstrap"),
+    ],
+)
+@pytest.mark.parametrize("device", DEVICES)
+def test_the_most_prominent_text_of_the_first_view(
+    corpus: dict[str, CaptureResult], device: str, name: str, tag: str, headline: str, logo: str
+) -> None:
+    facts = on(corpus, name, device)
+    top = facts.first_view.text_blocks[0]
+    assert (top.tag, top.text) == (tag, headline)
+    assert facts.first_view.logo is not None and facts.first_view.logo.text == logo
+    assert not any(heading.brand for heading in facts.headings)

@@ -246,3 +246,77 @@ async def test_newsletter_modal_and_chat_bubble(
     assert [h.text for h in facts.headings if h.visible] == ["Fresh coffee, every morning"]
     full = result.screenshot("desktop", "full")
     assert full is not None and full.ref.height == facts.layout.document_h > 2000, "the whole page, scroll lock or not"
+
+
+@pytest.fixture(scope="module")
+async def fixture_pages(
+    browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
+) -> AsyncIterator[dict[str, CaptureResult]]:
+    """tests/pages/capture/first-view.html, header-hero.html and fields.html, on both devices."""
+    pages = {}
+    for name in ("first-view", "header-hero", "fields"):
+        pages[name] = await capture_page(
+            hostile_server.url(f"/capture/{name}.html"),
+            ("desktop", "mobile"),
+            browser=browser_pool,
+            guard=capture_guard,
+            settings=quick_settings(hostile_server),
+        )
+    yield pages
+
+
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_first_view(fixture_pages: dict[str, CaptureResult], device: str) -> None:
+    facts = fixture_pages["first-view"].facts.devices[device]  # type: ignore[index]
+    view = facts.first_view
+    assert view.logo is not None and (view.logo.id, view.logo.text) == ("logo-1", "Siimple")
+    # The logo <h1> names the site; the largest text, a <div>, is the headline candidate. The 64 px link,
+    # the hidden 90 px slide, the aria-hidden watermark and everything below the fold are no candidates.
+    (logo_h1,) = [heading for heading in facts.headings if heading.level == 1]
+    assert logo_h1.brand and logo_h1.text == "Siimple"
+    assert not next(heading for heading in facts.headings if heading.text == "Our work").brand
+    assert [(block.tag, block.level, block.text) for block in view.text_blocks] == [
+        ("div", None, "Welcome to Siimple"),
+        ("p", None, "We design and build websites for small shops. Plans from $9.00 a month."),
+        ("element", None, "Free first call"),
+        ("div", None, "DESIGN STUDIO"),
+    ]
+    headline = view.text_blocks[0]
+    assert (headline.id, headline.font_size_px, headline.font_weight) == ("text-1", 60, 700)
+    assert headline.above_fold and headline.box.y == pytest.approx(145, abs=2)
+    assert [(price.id, price.text) for price in view.prices] == [("price-1", "$9.00")], "first view only"
+    assert facts.meta.site_name == "Siimple Studio"
+    assert {"logo-1", "text-1", "price-1"} <= facts.element_ids()
+
+
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_a_header_holding_the_hero_is_content(fixture_pages: dict[str, CaptureResult], device: str) -> None:
+    facts = fixture_pages["header-hero"].facts.devices[device]  # type: ignore[index]
+    (h1,) = facts.headings
+    assert h1.text == "Bookkeeping for freelancers" and not h1.brand
+    assert facts.first_view.text_blocks[0].text == "Bookkeeping for freelancers"
+    assert facts.first_view.logo is not None and facts.first_view.logo.text == "Ledgerly"
+    assert "Ledgerly" not in [block.text for block in facts.first_view.text_blocks], "the logo is no candidate"
+
+
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_fields_outside_forms(fixture_pages: dict[str, CaptureResult], device: str) -> None:
+    facts = fixture_pages["fields"].facts.devices[device]  # type: ignore[index]
+    contact, booking, popup, newsletter = facts.forms
+    assert (contact.id, contact.formless, [field.id for field in contact.fields]) == ("form-1", False, ["field-1-1"])
+    # The hidden menu checkbox, the search box beside a menu toggle and the sort select with no control
+    # near it are in no group.
+    assert (booking.id, booking.formless, booking.submit_text) == ("formless-1", True, "Book a table")
+    assert [(field.id, field.type, field.label) for field in booking.fields] == [
+        ("field-formless-1-1", "num", "Guests"),
+        ("field-formless-1-2", "datetime", "When"),
+    ], "the type as written, not as the browser normalises it"
+    assert (popup.id, popup.submit_text, popup.in_modal, popup.visible) == ("formless-2", "Get 10% off", True, False)
+    assert [field.id for field in popup.fields] == ["field-formless-2-1"]
+    assert (newsletter.id, newsletter.submit_text) == ("formless-3", "Subscribe"), "type=button submits here"
+    (email,) = newsletter.fields
+    assert (email.type, email.label, email.placeholder) == ("text", None, "Your email")
+    # The group spans its fields and its control, not the whole footer.
+    assert newsletter.box.h < 60 and newsletter.box.y >= email.box.y - 1
+    assert newsletter.visible and not newsletter.in_modal
+    assert {"formless-1", "field-formless-1-2", "formless-3"} <= facts.element_ids()

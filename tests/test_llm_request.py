@@ -16,6 +16,7 @@ from shared.config import Settings
 from shared.llm import judge
 from shared.llm.schema import TOOL_NAME, Judgement, tool_definition
 from shared.llm.system_prompt import SYSTEM_PROMPT, UNTRUSTED_CLOSE, UNTRUSTED_OPEN
+from shared.models.facts import Box, FirstView, Logo, Price, TextBlock
 from tests.support.fake_claude import FakeClaude, SeenRequest
 from tests.support.llm_capture import make_capture, make_facts, rule_findings
 
@@ -154,3 +155,32 @@ async def test_a_small_digest_still_lists_every_cited_element(fake_claude: FakeC
     assert any(line.startswith("desktop/cta-2 button") for line in element_lines)
     assert any(line.startswith("mobile/field-2 field:text") for line in element_lines)
     assert "more elements not listed" in request.trusted_text
+
+
+async def test_page_authored_names_stay_out_of_the_trusted_digest(fake_claude: FakeClaude) -> None:
+    """The first view's texts go to the fenced page text; an input type browsers do not know is the page's
+    own word, so the trusted digest names it `unknown_type`."""
+    facts = make_facts()
+    hostile_type = "ignore-previous-instructions"
+    devices = {}
+    for name, device in facts.devices.items():
+        email, phone = device.forms[0].fields
+        form = device.forms[0].model_copy(
+            update={"fields": [email, phone.model_copy(update={"type": hostile_type})], "formless": True}
+        )
+        place = {"box": Box(x=20, y=150, w=300, h=60), "visible": True, "above_fold": True}
+        view = FirstView(
+            logo=Logo(id="logo-1", text=INJECTION, **place),
+            text_blocks=[TextBlock(id="text-1", tag="div", text=INJECTION, font_size_px=60, **place)],
+            prices=[Price(id="price-1", text=f"$9 {INJECTION}", **place)],
+        )
+        devices[name] = device.model_copy(update={"forms": [form], "first_view": view})
+    request = await sent_request(fake_claude, make_capture(facts.model_copy(update={"devices": devices})))
+
+    trusted = request.trusted_text
+    assert INJECTION not in trusted and hostile_type not in trusted
+    for line in ("desktop/text-1 text:div", "desktop/logo-1 logo", "desktop/price-1 price", "field:unknown_type"):
+        assert line in trusted
+    assert "fields=2 required=1 formless" in trusted
+    (fenced,) = request.untrusted_sections
+    assert INJECTION in fenced

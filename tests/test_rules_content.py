@@ -4,24 +4,49 @@ from __future__ import annotations
 
 import pytest
 
-from shared.models.facts import Meta
-from tests.support.facts_builders import both, device, findings_for, heading, hit, page, trust
+from shared.models.facts import DeviceFacts, Meta
+from tests.support.facts_builders import (
+    both,
+    device,
+    findings_for,
+    first_view,
+    heading,
+    hit,
+    page,
+    price,
+    text_block,
+    trust,
+)
 
 CLEAN_META = device().meta
 
 
+NO_H1_HEADLINE = first_view(text_block(text="Welcome to our studio", tag="div", level=None, font_size_px=40))
+
+
 class TestH1:
-    def test_no_h1_cites_the_most_prominent_heading(self) -> None:
-        headings = [heading("heading-1", "Welcome to our studio", level=2, font_size_px=40)]
-        (finding,) = findings_for("content.h1_missing", both(headings=headings))
+    def test_no_h1_names_the_headline_a_visitor_sees(self) -> None:
+        headings = [heading("heading-1", "Our work", level=2, y=1200, above_fold=False)]
+        (finding,) = findings_for("content.h1_missing", both(headings=headings, first_view=NO_H1_HEADLINE))
         assert finding.id == "content.h1_missing:all"
-        assert finding.evidence.elements == ["heading-1"]
-        assert "no H1 element" in finding.detail and '"Welcome to our studio"' in finding.detail
+        assert finding.evidence.elements == ["text-1"]
+        assert finding.detail == (
+            'The page has no H1 element; the headline a visitor sees is a <div>, "Welcome to our studio".'
+        )
 
     def test_a_hidden_h1_does_not_count(self) -> None:
         result = hit("content.h1_missing", device(headings=[heading(visible=False)]))
         assert result is not None
-        assert result.values == {"visible_h1": 0, "hidden_h1": 1}
+        assert result.values == {"visible_h1": 0, "hidden_h1": 1, "logo_h1": 0}
+        assert result.elements == ("heading-1", "text-1")
+
+    def test_an_h1_that_only_holds_the_logo_is_no_main_heading(self) -> None:
+        logo_h1 = heading("heading-1", "ARSHA", y=20, font_size_px=30).model_copy(update={"brand": True})
+        hero_h2 = heading("heading-2", "Better solutions for your business", level=2)
+        result = hit("content.h1_missing", device(headings=[logo_h1, hero_h2]))
+        assert result is not None and result.values == {"visible_h1": 1, "hidden_h1": 0, "logo_h1": 1}
+        assert result.detail.startswith('The page\'s only visible H1 is the logo, "ARSHA"; the headline')
+        assert hit("content.h1_missing", device(headings=[logo_h1, heading("heading-2")])) is None
 
     def test_one_visible_h1_passes(self) -> None:
         assert hit("content.h1_missing", device()) is None
@@ -31,51 +56,134 @@ class TestH1:
         headings = [heading(), heading("heading-2", "Our pricing", y=1500, above_fold=False)]
         result = hit("content.h1_multiple", device(headings=headings))
         assert result is not None and result.elements == ("heading-1", "heading-2")
+        assert result.values["logo_h1"] == 0 and result.region == headings[1].box
         hidden_second = [heading(), heading("heading-2", "Menu", visible=False)]
         assert hit("content.h1_multiple", device(headings=hidden_second)) is None
+
+    def test_a_logo_h1_beside_the_headline_is_named(self) -> None:
+        logo_h1 = heading("heading-1", "ARSHA", y=20, font_size_px=30).model_copy(update={"brand": True})
+        result = hit("content.h1_multiple", device(headings=[logo_h1, heading("heading-2")]))
+        assert result is not None and result.values["logo_h1"] == 1
+        assert result.detail.endswith('; "ARSHA" is the logo.')
+        assert result.region == logo_h1.box, "the one to change"
 
 
 class TestValueProp:
     @staticmethod
-    def with_headline(text: str, fold_words: int = 40) -> object:
+    def with_headline(text: str, fold_words: int = 40, **overrides: object) -> DeviceFacts:
+        """The clean page's logo says "Acme"."""
         stats = device().text.model_copy(update={"above_fold_word_count": fold_words})
-        return device(headings=[heading(text=text)], text=stats)
+        return device(first_view=first_view(text_block(text=text)), text=stats, **overrides)
 
-    def test_no_heading_in_the_first_view(self) -> None:
-        result = hit("content.value_prop_unclear", device(headings=[heading(y=1200, above_fold=False)]))
+    @staticmethod
+    def reasons(facts: DeviceFacts) -> list[str] | None:
+        result = hit("content.value_prop_unclear", facts)
+        return result.values["reasons"] if result else None
+
+    def test_nothing_stands_out_in_the_first_view(self) -> None:
+        result = hit("content.value_prop_unclear", device(first_view=first_view()))
         assert result is not None
         assert result.values["reasons"] == ["no_headline"]
         assert result.elements == ()
+        assert result.detail == "No text at the top of the first view stands out as a headline."
+
+    def test_body_sized_text_is_no_headline(self) -> None:
+        # the clean page's body text is 16 px: a headline is set at 20 px or more
+        body = text_block(text="Bookkeeping for freelancers, done in ten minutes", tag="p", level=None)
+        small = device(first_view=first_view(body.model_copy(update={"font_size_px": 19.9})))
+        assert self.reasons(small) == ["no_headline"]
+        assert self.reasons(device(first_view=first_view(body.model_copy(update={"font_size_px": 20})))) is None
 
     @pytest.mark.parametrize(
         ("words", "reason"),
         [(2, "headline_too_short"), (3, None), (20, None), (21, "headline_too_long")],
     )
     def test_headline_length_bounds(self, words: int, reason: str | None) -> None:
-        result = hit("content.value_prop_unclear", self.with_headline(" ".join(["word"] * words)))  # type: ignore[arg-type]
-        assert (result.values["reasons"] if result else None) == ([reason] if reason else None)
+        assert self.reasons(self.with_headline(" ".join(["word"] * words))) == ([reason] if reason else None)
 
     @pytest.mark.parametrize(("fold_words", "fires"), [(7, True), (8, False)])
     def test_too_little_text_in_the_first_view(self, fold_words: int, fires: bool) -> None:
-        result = hit("content.value_prop_unclear", self.with_headline("Landing pages that convert", fold_words))  # type: ignore[arg-type]
+        result = hit("content.value_prop_unclear", self.with_headline("Landing pages that convert", fold_words))
         assert (result is not None) is fires
 
-    def test_a_heading_low_in_the_first_view_opens_the_next_section(self) -> None:
-        # the desktop fold is 900 px: the headline zone ends at 540 px
-        result = hit("content.value_prop_unclear", device(headings=[heading(text="Our design services", y=541)]))
-        assert result is not None and result.values["reasons"] == ["no_headline"]
-        assert hit("content.value_prop_unclear", device(headings=[heading(text="Our design services", y=539)])) is None
+    def test_text_low_in_the_first_view_opens_the_next_section(self) -> None:
+        # the desktop fold is 900 px: the headline zone ends at 675 px
+        low = device(first_view=first_view(text_block(text="Our design services", y=675)))
+        assert self.reasons(low) == ["no_headline"]
+        assert self.reasons(device(first_view=first_view(text_block(text="Our design services", y=674)))) is None
 
-    def test_the_h1_is_the_headline_even_if_another_heading_is_larger(self) -> None:
-        headings = [
-            heading("heading-1", "Hi", level=2, font_size_px=80),
-            heading("heading-2", "Sell more online", level=1),
-        ]
-        assert hit("content.value_prop_unclear", device(headings=headings)) is None
+    def test_the_most_prominent_text_is_the_headline_whatever_its_tag(self) -> None:
+        blocks = (
+            text_block("text-1", "Hi", tag="div", level=None, font_size_px=80),
+            text_block("text-2", "Sell more online with one page", font_size_px=40, y=300),
+        )
+        result = hit("content.value_prop_unclear", device(first_view=first_view(*blocks)))
+        assert result is not None and result.elements == ("text-1",)
+        assert result.values["reasons"] == ["headline_is_greeting"]
+
+    @pytest.mark.parametrize(
+        ("text", "reason", "says"),
+        [
+            ("ACME", "headline_names_brand", "names the brand, not the offer"),
+            ("HiFi Aesthete", "headline_names_brand", "names the brand, not the offer"),
+            ("Welcome to Acme", "headline_is_greeting", "greets the visitor and names the brand, not the offer"),
+            ("Hello, and welcome to the Acme!", "headline_is_greeting", "greets the visitor and names the brand"),
+            ("Welcome", "headline_is_greeting", "is a greeting; it does not say what is on offer"),
+            ("Welcome to Siimple", "headline_is_greeting", "is a greeting; it does not say what is on offer"),
+            ("It's nice to meet you", "headline_is_greeting", "is a greeting; it does not say what is on offer"),
+        ],
+    )
+    def test_a_greeting_or_the_brand_names_no_offer(self, text: str, reason: str, says: str) -> None:
+        meta = device().meta.model_copy(update={"site_name": "HiFi Aesthete"})
+        result = hit("content.value_prop_unclear", self.with_headline(text, meta=meta))
+        assert result is not None and result.values["reasons"] == [reason]
+        assert says in result.detail
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Welcome to the easiest bookkeeping for freelancers",
+            "Hi-Fi speakers for small rooms",
+            "Acme bookkeeping for freelancers",
+            "Hello, I'm Jane, a freelance designer",
+        ],
+    )
+    def test_a_headline_that_says_more_passes(self, text: str) -> None:
+        assert self.reasons(self.with_headline(text)) is None
+
+    def test_the_brand_comes_from_the_logo_the_site_name_or_the_title(self) -> None:
+        def named(logo_text: str | None, site_name: str | None, title: str) -> list[str] | None:
+            meta = device().meta.model_copy(update={"site_name": site_name, "title": title})
+            blocks = first_view(text_block(text="Ledgerly Books Online"), logo_text=logo_text)
+            return self.reasons(device(first_view=blocks, meta=meta))
+
+        names_brand = ["headline_names_brand"]
+        assert named("LEDGERLY BOOKS ONLINE.", None, "Bookkeeping") == names_brand
+        assert named(None, "Ledgerly Books Online", "Bookkeeping") == names_brand
+        assert named(None, None, "Ledgerly Books Online - Home") == names_brand
+        assert named(None, None, "Home | Ledgerly Books Online") == names_brand
+        # A title of two parts is often "headline | brand": neither part is the brand by itself.
+        assert named(None, None, "Ledgerly Books Online | Acme") is None
+
+    def test_a_greeting_cites_the_logo_when_it_names_the_brand(self) -> None:
+        result = hit("content.value_prop_unclear", self.with_headline("Welcome to Acme"))
+        assert result is not None and result.elements == ("text-1", "logo-1")
+
+    def test_a_product_name_beside_its_price_states_the_offer(self) -> None:
+        name = text_block(text="Aeron Chair", tag="h1", y=150, h=40, font_size_px=32)
+        near = first_view(name, prices=(price(y=190 + 200),))
+        far = first_view(name, prices=(price(y=190 + 201),))
+        assert self.reasons(device(first_view=near)) is None
+        assert self.reasons(device(first_view=far)) == ["headline_too_short"]
+
+    def test_a_greeting_beside_a_price_still_names_no_offer(self) -> None:
+        greeting = first_view(text_block(text="Welcome to Acme", y=150, h=40), prices=(price(y=200),))
+        assert self.reasons(device(first_view=greeting)) == ["headline_is_greeting"]
 
     def test_a_finding_is_a_heuristic(self) -> None:
-        (finding,) = findings_for("content.value_prop_unclear", both(headings=[]))
+        (finding,) = findings_for("content.value_prop_unclear", both(first_view=first_view()))
         assert finding.confidence == 0.6
+        assert finding.id == "content.value_prop_unclear:all", "the same on both devices: one finding"
 
 
 class TestSnippet:

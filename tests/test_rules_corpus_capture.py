@@ -41,6 +41,17 @@ async def test_agency(engine: Engine, corpus_server: LoopbackServer) -> None:
     assert "cta.missing_above_fold" not in rules(found)
     labels = next(f for f in found.values() if f.rule == "form.missing_labels")
     assert labels.evidence.values["unlabeled"] == labels.evidence.values["fields"] == 4
+    assert found["content.h1_missing:all"].detail.endswith('is a <div>, "IT\'S NICE TO MEET YOU".')
+    value_prop = [f for f in found.values() if f.rule == "content.value_prop_unclear"]
+    assert value_prop and all(f.evidence.values["reasons"] == ["headline_is_greeting"] for f in value_prop)
+
+
+@pytest.mark.parametrize("name", ["landing-page", "creative", "new-age", "one-page-wonder", "shop-homepage"])
+async def test_a_headline_with_three_words_or_more_passes(
+    engine: Engine, corpus_server: LoopbackServer, name: str
+) -> None:
+    found = await findings_of(engine, corpus_server, name)
+    assert not rules(found) & {"content.value_prop_unclear", "content.h1_missing", "content.h1_multiple"}
 
 
 async def test_one_page_wonder(engine: Engine, corpus_server: LoopbackServer) -> None:

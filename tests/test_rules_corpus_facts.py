@@ -9,7 +9,7 @@ from __future__ import annotations
 from shared.models.facts import Meta, PageFacts
 from shared.models.report import Finding
 from shared.rules import evaluate
-from tests.support.facts_builders import both, cta, field, form, heading, trust
+from tests.support.facts_builders import both, cta, field, first_view, form, heading, text_block, trust
 
 EMPTY_DESCRIPTION = Meta(title="Start Bootstrap", description="", viewport="width=device-width, initial-scale=1")
 
@@ -25,8 +25,14 @@ def agency() -> PageFacts:
         field("field-3", "tel", name="phone", label=None, placeholder="Your Phone *", autocomplete=None, y=4320),
         field("field-4", "textarea", tag="textarea", name="message", label=None, placeholder="Your Message *"),
     ]
+    hero = (
+        text_block("text-1", "IT'S NICE TO MEET YOU", tag="div", level=None, y=340, font_size_px=72),
+        text_block("text-2", "Welcome To Our Studio!", tag="div", level=None, y=272, font_size_px=36),
+    )
     return both(
         headings=[heading("heading-1", "Services", level=2, y=1100, above_fold=False)],
+        # The navbar logo is an image whose alt is "...".
+        first_view=first_view(*hero, logo_text=""),
         ctas=[cta("cta-1", "Tell Me More", y=476)],
         forms=[form("form-1", fields, submit_text="Send Message", y=4100)],
         trust=[trust("trust-1", "client_logos", "4 client logos")],
@@ -36,7 +42,12 @@ def agency() -> PageFacts:
 
 def test_agency() -> None:
     found = rules_of(agency())
-    assert "content.h1_missing:all" in found
+    assert found["content.h1_missing:all"].detail.endswith(
+        'the headline a visitor sees is a <div>, "IT\'S NICE TO MEET YOU".'
+    )
+    value_prop = found["content.value_prop_unclear:all"]
+    assert value_prop.evidence.values["reasons"] == ["headline_is_greeting"]
+    assert value_prop.evidence.elements == ["text-1"]
     labels = found["form.missing_labels:all"]
     assert labels.severity == "high" and labels.evidence.values["placeholder_only"] == 4
     assert "cta.missing_above_fold:all" not in found
@@ -48,6 +59,7 @@ def test_agency() -> None:
 def test_one_page_wonder_has_no_form_findings() -> None:
     facts = both(
         headings=[heading("heading-1", "One Page Wonder")],
+        first_view=first_view(text_block(text="One Page Wonder", font_size_px=96), logo_text="START BOOTSTRAP"),
         ctas=[cta("cta-1", "Learn More", y=520)],
         forms=[],
         trust=[],

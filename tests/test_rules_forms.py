@@ -81,7 +81,10 @@ class TestInputType:
         desktop, mobile = findings_for("form.input_type", facts)
         assert (desktop.evidence.device, desktop.severity) == ("desktop", "low")
         assert (mobile.evidence.device, mobile.severity) == ("mobile", "medium")
-        assert mobile.evidence.values["fields"] == [{"id": "field-1", "type": "text", "expected": "email"}]
+        assert mobile.evidence.values["fields"] == [
+            {"id": "field-1", "type": "text", "problem": "plain_text", "expected": "email"}
+        ]
+        assert mobile.detail == '1 field has the wrong input type: "Email" is type=text, not type=email.'
 
     def test_phone_from_the_placeholder(self) -> None:
         wrong = field("field-1", "text", name="f2", label=None, placeholder="Phone number", autocomplete=None)
@@ -96,6 +99,42 @@ class TestInputType:
             field("field-4", "text", name="topic", label="Topic", autocomplete=None),
         ]
         assert hit("form.input_type", device("mobile", forms=[form(fields=fields)])) is None
+
+    def test_types_browsers_do_not_know(self) -> None:
+        fields = [
+            field("field-1", "num", name="guests", label="Guests", autocomplete=None),
+            field("field-2", "datetime", name="when", label="When", autocomplete=None),
+            field("field-3", "phone", name="f3", label="Mobile", autocomplete=None),
+            field("field-4", "colour", name="shade", label="Shade", autocomplete=None),
+        ]
+        result = hit("form.input_type", device("mobile", forms=[form(fields=fields)]))
+        assert result is not None and result.severity == "medium"
+        assert [(item["problem"], item["expected"]) for item in result.values["fields"]] == [
+            ("invalid", "number"),
+            ("obsolete", "datetime-local"),
+            ("invalid", "tel"),
+            ("invalid", None),
+        ]
+        assert result.detail == (
+            '4 fields have the wrong input type: "Guests" is type="num" (no such type: a text field), not '
+            'type=number, "When" is type="datetime" (obsolete: a text field, no picker), not type=datetime-local, '
+            '"Mobile" is type="phone" (no such type: a text field), not type=tel and "Shade" is type="colour" '
+            "(no such type: a text field)."
+        )
+
+    @pytest.mark.parametrize("kind", ["checkbox", "date", "datetime-local", "number", "search", "week"])
+    def test_every_type_html_defines_passes(self, kind: str) -> None:
+        valid = field("field-1", kind, name="choice", label="Choice", autocomplete=None)
+        assert hit("form.input_type", device(forms=[form(fields=[valid])])) is None
+
+    def test_fields_outside_a_form_count(self) -> None:
+        newsletter = field(
+            "field-formless-1-1", "text", name="newsletter", label=None, placeholder="Your email", autocomplete=None
+        )
+        group = form("formless-1", [newsletter], submit_text="Subscribe").model_copy(update={"formless": True})
+        for rule in ("form.input_type", "form.missing_labels", "form.autocomplete_missing"):
+            result = hit(rule, device(forms=[form(), group]))
+            assert result is not None and result.elements == ("field-formless-1-1",), rule
 
 
 class TestAutocompleteMissing:
@@ -133,8 +172,9 @@ class TestAutocompleteMissing:
         ({"type": "url", "name": "f1", "label": "Link"}, "url"),
         ({"type": "text", "name": "f1", "label": "Topic"}, None),
         ({"type": "search", "name": "q", "label": "Search"}, None),
-        # A template whose labels all point at the name input: the name attribute settles it.
+        # The name attribute first: every label of a template's form points at its first input.
         ({"type": "text", "name": "name", "label": "Your Name Your Email Subject Message"}, "name"),
+        ({"type": "text", "name": "contact[phone]", "label": "Email or phone"}, "tel"),
     ],
 )
 def test_field_purpose(kwargs: dict, purpose: str | None) -> None:

@@ -3,7 +3,8 @@
 `clean.html` is a good landing page (H1, meta description, viewport, one short labelled form, a strong CTA
 in the first view, named testimonials, images with alt, fast, nothing broken): no rule may fire on it, on
 either device. Each bad page is the same kind of page with deliberate defects, each marked in its HTML, and
-trips exactly the rules listed in `PAGE_RULES`, on the devices listed there. Every page is analysed once per
+trips exactly the rules listed in `PAGE_RULES`, on the devices listed there; a page listed with no rules is
+a different kind of good page that must trip nothing either. Every page is analysed once per
 test session (tests/support/rule_pages.py), rules only, through the engine.
 """
 
@@ -60,6 +61,8 @@ PAGE_RULES: dict[str, dict[str, frozenset[Device]]] = {
         "tech.broken_resources": BOTH,
     },
     PLAIN_HTTP: {"tech.not_https": BOTH},
+    # A product page: its short headline, the product's name, next to a price states the offer.
+    "product.html": {},
 }
 TRIPPED_BY: dict[str, tuple[str, frozenset[Device]]] = {
     rule: (page, devices) for page, rules in PAGE_RULES.items() for rule, devices in rules.items()

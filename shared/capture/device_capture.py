@@ -214,6 +214,7 @@ class _DeviceRun:
             status_code=main.status,
             content_type=main.headers.get("content-type"),
             headings=collected.headings,
+            first_view=collected.first_view,
             ctas=collected.ctas,
             forms=collected.forms,
             images=collected.images,

@@ -12,13 +12,26 @@ from pydantic import BaseModel, ConfigDict
 from shared.capture.devices import DeviceProfile
 from shared.capture.scripts import PageScripts, composed
 from shared.config import Settings
-from shared.models.facts import Cta, Form, Heading, Image, Layout, Meta, Navigation, Overlay, TextStats, TrustSignal
+from shared.models.facts import (
+    Cta,
+    FirstView,
+    Form,
+    Heading,
+    Image,
+    Layout,
+    Meta,
+    Navigation,
+    Overlay,
+    TextStats,
+    TrustSignal,
+)
 
 FACTS_PARTS: tuple[str, ...] = (
     "base",
     "colours",
     "overlays",
     "headings",
+    "headline",
     "ctas",
     "forms",
     "images",
@@ -40,6 +53,7 @@ class CollectedFacts(BaseModel):
 
     overlays: list[Overlay]
     headings: list[Heading]
+    first_view: FirstView
     ctas: list[Cta]
     forms: list[Form]
     images: list[Image]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from shared.models.facts import (
+    INPUT_TYPES,
     Cta,
     Device,
     DeviceFacts,
@@ -18,8 +19,11 @@ from shared.models.facts import (
     FormField,
     Heading,
     Image,
+    Logo,
     Overlay,
     PageFacts,
+    Price,
+    TextBlock,
     TrustSignal,
 )
 from shared.models.report import Finding
@@ -142,7 +146,9 @@ def _kind(element: Element) -> str:
         case Cta():
             return element.kind
         case FormField():
-            return f"field:{element.type}"
+            # An unknown type is page-authored text: it stays out of the trusted digest.
+            known = element.type in INPUT_TYPES or element.tag != "input"
+            return f"field:{element.type if known else 'unknown_type'}"
         case Form():
             return "form"
         case Image():
@@ -151,13 +157,20 @@ def _kind(element: Element) -> str:
             return element.kind
         case Overlay():
             return f"overlay:{element.kind}"
+        case TextBlock():
+            return f"text:{element.tag}"
+        case Logo():
+            return "logo"
+        case Price():
+            return "price"
     return "element"
 
 
 def _extras(element: Element) -> list[str]:
     match element:
         case Heading():
-            return [f"font={_number(element.font_size_px)}px"] if element.font_size_px else []
+            extras = [f"font={_number(element.font_size_px)}px"] if element.font_size_px else []
+            return extras + (["brand"] if element.brand else [])
         case Cta():
             extras = []
             if element.contrast_ratio is not None:
@@ -170,7 +183,8 @@ def _extras(element: Element) -> list[str]:
             return extras
         case Form():
             required = sum(1 for field in element.fields if field.required)
-            return [f"fields={len(element.fields)}", f"required={required}"] + (["modal"] if element.in_modal else [])
+            flags = [flag for flag, on in (("modal", element.in_modal), ("formless", element.formless)) if on]
+            return [f"fields={len(element.fields)}", f"required={required}", *flags]
         case FormField():
             extras = ["label" if element.label else "no_label"]
             if element.placeholder:
@@ -188,6 +202,8 @@ def _extras(element: Element) -> list[str]:
             return extras
         case Overlay():
             return [f"covers={element.coverage:.0%}_of_first_view"]
+        case TextBlock():
+            return [f"font={_number(element.font_size_px)}px/{element.font_weight or '?'}"]
     return []
 
 

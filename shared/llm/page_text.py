@@ -13,7 +13,20 @@ import re
 from collections.abc import Iterator
 
 from shared.llm.system_prompt import UNTRUSTED_CLOSE, UNTRUSTED_OPEN
-from shared.models.facts import Cta, Device, Element, FormField, Heading, Image, Overlay, PageFacts, TrustSignal
+from shared.models.facts import (
+    Cta,
+    Device,
+    Element,
+    FormField,
+    Heading,
+    Image,
+    Logo,
+    Overlay,
+    PageFacts,
+    Price,
+    TextBlock,
+    TrustSignal,
+)
 
 # Half the budget for the labelled texts of listed, rendered elements, the rest for the body copy in reading order:
 # element texts tie words to ids, the excerpt shows how the copy reads as a whole.
@@ -79,13 +92,13 @@ def _reading_priority(element: Element) -> tuple[int, float]:
     if isinstance(element, Heading):
         rank = 0 if element.level <= 2 else 4
     else:
-        rank = {Cta: 1, Overlay: 2, FormField: 3, TrustSignal: 5, Image: 6}.get(type(element), 7)
+        rank = {Cta: 1, TextBlock: 1, Overlay: 2, FormField: 3, TrustSignal: 5, Image: 6}.get(type(element), 7)
     return rank, element.box.y
 
 
 def _element_text(element: Element) -> str | None:
     match element:
-        case Heading() | Cta() | TrustSignal() | Overlay():
+        case Heading() | Cta() | TrustSignal() | Overlay() | TextBlock() | Logo() | Price():
             return element.text or None
         case FormField():
             parts = [

@@ -46,6 +46,40 @@ class Heading(Element):
     level: int = Field(ge=1, le=6)
     text: str
     font_size_px: float | None = None
+    brand: bool = Field(
+        False, description="In the site's logo, header bar or navigation: it names the site, it heads no content."
+    )
+
+
+class TextBlock(Element):
+    """A block of text in the first view, outside the site's logo, header bar and navigation: a headline
+    candidate, whatever its tag (a hero headline is often a styled <div>)."""
+
+    tag: str = Field(
+        max_length=20, description="Lower-case tag name ('h1', 'div', 'p', ...); 'element' for custom elements."
+    )
+    level: int | None = Field(None, ge=1, le=6, description="Heading level, when the block is a heading.")
+    text: str
+    font_size_px: float = Field(ge=0, description="Its largest rendered text.")
+    font_weight: int | None = None
+
+
+class Logo(Element):
+    text: str = Field(description="Its text, else its image's alt or label; '' when none of them says anything.")
+
+
+class Price(Element):
+    text: str
+
+
+class FirstView(FactModel):
+    """What a visitor sees before scrolling that says what is on offer."""
+
+    logo: Logo | None = Field(None, description="The site's logo, in the header or navigation or near the top.")
+    text_blocks: list[TextBlock] = Field(
+        default_factory=list, description="The largest text blocks of the first view, largest first (a few)."
+    )
+    prices: list[Price] = Field(default_factory=list, description="Prices shown in the first view.")
 
 
 class Cta(Element):
@@ -64,9 +98,42 @@ class Cta(Element):
     font_weight: int | None = None
 
 
+# Every input type HTML defines; browsers render any other as a plain text field.
+INPUT_TYPES = frozenset(
+    {
+        "button",
+        "checkbox",
+        "color",
+        "date",
+        "datetime-local",
+        "email",
+        "file",
+        "hidden",
+        "image",
+        "month",
+        "number",
+        "password",
+        "radio",
+        "range",
+        "reset",
+        "search",
+        "submit",
+        "tel",
+        "text",
+        "time",
+        "url",
+        "week",
+    }
+)
+
+
 class FormField(Element):
     tag: Literal["input", "select", "textarea"]
-    type: str = Field(description="Input type attribute as given (lower case), 'select' or 'textarea'.")
+    type: str = Field(
+        description="Input type attribute as written (lower case; one not in INPUT_TYPES, such as 'num', is kept "
+        "although browsers render a text field), 'text' when absent, 'select' or 'textarea'. Page-authored "
+        "unless in INPUT_TYPES."
+    )
     name: str | None = None
     label: str | None = Field(
         None, description="Accessible label: <label>, aria-label(ledby) or title. Never the placeholder."
@@ -80,6 +147,11 @@ class Form(Element):
     fields: list[FormField] = Field(description="Fields a visitor fills in: no hidden, submit or button inputs.")
     submit_text: str | None = None
     in_modal: bool = Field(False, description="Inside a dialog/modal that is closed on load.")
+    formless: bool = Field(
+        False,
+        description="Not a <form>: fields outside any form, grouped with the nearest submit-like control "
+        "(id 'formless-<n>').",
+    )
 
 
 class Image(Element):
@@ -110,6 +182,7 @@ class Meta(FactModel):
     viewport: str | None = None
     lang: str | None = None
     canonical: str | None = None
+    site_name: str | None = Field(None, description="og:site_name, else application-name.")
 
 
 class TextStats(FactModel):
@@ -214,6 +287,7 @@ class DeviceFacts(FactModel):
     status_code: int | None = None
     content_type: str | None = None
     headings: list[Heading] = Field(default_factory=list)
+    first_view: FirstView = FirstView()
     ctas: list[Cta] = Field(default_factory=list)
     forms: list[Form] = Field(default_factory=list)
     images: list[Image] = Field(default_factory=list)
@@ -236,6 +310,10 @@ class DeviceFacts(FactModel):
         """Every element a finding may cite on this device, form fields included."""
         for group in (self.headings, self.ctas, self.forms, self.images, self.trust, self.overlays):
             yield from group
+        if self.first_view.logo:
+            yield self.first_view.logo
+        yield from self.first_view.text_blocks
+        yield from self.first_view.prices
         for form in self.forms:
             yield from form.fields
 

@@ -41,29 +41,27 @@ KEYBOARD_TYPES = {"email": "email", "tel": "tel", "url": "url"}
 _UNDECLARED = {"", "on", "off"}
 
 
-def _clues(field: FormField) -> list[str]:
-    """The field's own words, most telling first: its name attribute (what the form sends), its label, its
-    placeholder. One at a time, so a template whose labels all point at one field ("Your Name Your Email
-    Subject Message" on the name input) does not make that field an email field."""
-    clues = []
-    for part in (field.name, field.label, field.placeholder):
-        if part:
-            # "firstName" and "first_name" read as "first name".
-            text = re.sub(r"([a-z])([A-Z])", r"\1 \2", part)
-            clues.append(re.sub(r"[_\-.\[\]]+", " ", text).lower())
-    return clues
+def _words(clue: str) -> str:
+    # "firstName" and "first_name" read as "first name".
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", clue)
+    return re.sub(r"[_\-.\[\]]+", " ", text).lower()
 
 
 def field_purpose(field: FormField) -> str | None:
-    """The autocomplete token this field's data has, or None when it is not recognisable personal data."""
+    """The autocomplete token this field's data has, or None when it is not recognisable personal data.
+
+    The clues are read one at a time, the name attribute first: it is the developer's own word for what the
+    server receives, where a label can belong to another field (a template pointing every <label for> at its
+    first input gives that input the label "Your Name Your Email Subject Message")."""
     if field.tag == "input" and field.type in _TYPE_PURPOSE:
         return _TYPE_PURPOSE[field.type]
     declared = declared_autocomplete(field)
     if declared:
         return declared
-    for clue in _clues(field):
+    for clue in (field.name, field.label, field.placeholder):
+        words = _words(clue or "")
         for token, pattern in _PURPOSE_PATTERNS:
-            if pattern.search(clue):
+            if pattern.search(words):
                 return token
     return None
 

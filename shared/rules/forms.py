@@ -6,7 +6,7 @@ A page without a form has no form findings.
 
 from __future__ import annotations
 
-from shared.models.facts import DeviceFacts, Form, FormField
+from shared.models.facts import INPUT_TYPES, DeviceFacts, Form, FormField
 from shared.rules.field_purpose import KEYBOARD_TYPES, declared_autocomplete, field_purpose
 from shared.rules.spec import Hit, RuleSpec, rule
 from shared.rules.wording import listing, plural, quoted, sentence, verb
@@ -107,35 +107,78 @@ def missing_labels(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     )
 
 
+# Dropped from HTML before any browser shipped a picker for it: a text field, and the type that replaced it.
+OBSOLETE_TYPES = {"datetime": "datetime-local"}
+# Invalid types written for a valid one.
+MISSPELT_TYPES = {
+    "num": "number",
+    "numeric": "number",
+    "integer": "number",
+    "int": "number",
+    "phone": "tel",
+    "telephone": "tel",
+    "mail": "email",
+    "e-mail": "email",
+}
+
+
+def wrong_type(field: FormField) -> tuple[str, str | None] | None:
+    """What is wrong with an input's type, and the type it should have: "obsolete" or "invalid" (a type
+    browsers render as plain text), or "plain_text" (a text input for an email, phone number or web
+    address); None when the type fits."""
+    if field.tag != "input":
+        return None
+    expected = KEYBOARD_TYPES.get(field_purpose(field) or "")
+    if field.type in OBSOLETE_TYPES:
+        return "obsolete", OBSOLETE_TYPES[field.type]
+    if field.type not in INPUT_TYPES:
+        return "invalid", expected or MISSPELT_TYPES.get(field.type)
+    if field.type == "text" and expected:
+        return "plain_text", expected
+    return None
+
+
+def type_problem(field: FormField, problem: str, expected: str | None) -> str:
+    written = {
+        "plain_text": "type=text",
+        "invalid": f"type={quoted(field.type)} (no such type: a text field)",
+        "obsolete": f"type={quoted(field.type)} (obsolete: a text field, no picker)",
+    }[problem]
+    return f"{field_name(field)} is {written}" + (f", not type={expected}" if expected else "")
+
+
 @rule(
     RuleSpec(
         id="form.input_type",
         category="forms",
         severity="low",
         effort="low",
-        title="Fields that bring up the wrong phone keyboard",
+        title="Fields with the wrong input type",
         recommendation='Use type="email" for email addresses, type="tel" for phone numbers and type="url" for '
-        "web addresses: phones then show the matching keyboard and browsers validate the value.",
+        'web addresses, and only types HTML defines (type="num" is not one; the obsolete type="datetime" '
+        'is now "datetime-local"): phones then show the matching keyboard or picker and browsers validate '
+        "the value.",
         reference="https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input#input_types",
         escalation="Medium on mobile, where the keyboard is what the visitor types with.",
         when_degraded="keep",
     )
 )
 def input_type(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
-    wrong: list[tuple[FormField, str]] = []
-    for form in facts.forms:
-        for field in form.fields:
-            expected = KEYBOARD_TYPES.get(field_purpose(field) or "")
-            if field.tag == "input" and field.type in ("text", "") and expected:
-                wrong.append((field, expected))
+    """A type browsers do not know is the same defect as a plain text input for structured data, with the
+    same fix in the same attribute: both give the visitor a text keyboard and no validation."""
+    wrong = [(field, *problem) for form in facts.forms for field in form.fields if (problem := wrong_type(field))]
     if not wrong:
         return None
     return Hit(
-        detail=f"{plural(len(wrong), 'field')} {verb(len(wrong), 'uses', 'use')} a plain text input for "
-        "structured data: "
-        f"{listing(f'{field_name(field)} should be type={expected}' for field, expected in wrong)}.",
-        elements=tuple(field.id for field, _ in wrong),
-        values={"fields": [{"id": field.id, "type": field.type, "expected": expected} for field, expected in wrong]},
+        detail=f"{plural(len(wrong), 'field')} {verb(len(wrong), 'has', 'have')} the wrong input type: "
+        f"{listing(type_problem(field, problem, expected) for field, problem, expected in wrong)}.",
+        elements=tuple(field.id for field, _, _ in wrong),
+        values={
+            "fields": [
+                {"id": field.id, "type": field.type, "problem": problem, "expected": expected}
+                for field, problem, expected in wrong
+            ]
+        },
         severity="medium" if facts.device == "mobile" else None,
         region=wrong[0][0].box,
     )

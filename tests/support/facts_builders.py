@@ -16,16 +16,20 @@ from shared.models.facts import (
     Device,
     DeviceFacts,
     FailedRequest,
+    FirstView,
     Form,
     FormField,
     Heading,
     Image,
     Layout,
+    Logo,
     Meta,
     Metrics,
     Navigation,
     Overlay,
     PageFacts,
+    Price,
+    TextBlock,
     TextStats,
     TrustSignal,
 )
@@ -60,6 +64,46 @@ def heading(
         visible=visible,
         above_fold=above_fold and visible,
         font_size_px=font_size_px,
+    )
+
+
+def text_block(
+    id: str = "text-1",
+    text: str = "Grow your leads with one simple landing page",
+    *,
+    tag: str = "h1",
+    level: int | None = 1,
+    y: float = 150,
+    h: float = 60,
+    font_size_px: float = 48,
+    font_weight: int | None = 700,
+    visible: bool = True,
+) -> TextBlock:
+    return TextBlock(
+        id=id,
+        text=text,
+        tag=tag,
+        level=level,
+        box=box(y=y, w=340, h=h),
+        visible=visible,
+        above_fold=visible,
+        font_size_px=font_size_px,
+        font_weight=font_weight,
+    )
+
+
+def logo(id: str = "logo-1", text: str = "Acme") -> Logo:
+    return Logo(id=id, text=text, box=box(y=16, w=120, h=32), visible=True, above_fold=True)
+
+
+def price(id: str = "price-1", text: str = "$49.00", *, y: float = 230) -> Price:
+    return Price(id=id, text=text, box=box(y=y, w=90, h=30), visible=True, above_fold=True)
+
+
+def first_view(*blocks: TextBlock, logo_text: str | None = "Acme", prices: tuple[Price, ...] = ()) -> FirstView:
+    """The first view's logo, text blocks (largest first, as capture lists them) and prices."""
+    return FirstView(
+        logo=logo(text=logo_text) if logo_text is not None else None, text_blocks=list(blocks), prices=list(prices)
     )
 
 
@@ -233,6 +277,12 @@ def device(name: Device = "desktop", **overrides: Any) -> DeviceFacts:
         "status_code": 200,
         "content_type": "text/html",
         "headings": [heading(), heading("heading-2", "Why teams choose us", level=2, y=1000, above_fold=False)],
+        "first_view": first_view(
+            text_block(),
+            text_block(
+                "text-2", "Landing pages that convert", tag="p", level=None, y=220, font_size_px=20, font_weight=400
+            ),
+        ),
         "ctas": [cta()],
         "forms": [form()],
         "images": [image()],

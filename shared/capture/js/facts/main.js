@@ -6,6 +6,7 @@ hideOverlays(found);
 const facts = {
   overlays,
   headings: collectHeadings(),
+  first_view: collectFirstView(),
   ctas: collectCtas(),
   forms: collectForms(),
   images: collectImages(),

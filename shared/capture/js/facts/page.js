@@ -24,6 +24,7 @@ function collectMeta() {
     viewport: content("meta[name=viewport i]"),
     lang: clean(doc.documentElement.getAttribute("lang"), 40) || null,
     canonical: canonical && canonical.href ? String(canonical.href).slice(0, 500) : null,
+    site_name: clean(content("meta[property='og:site_name' i]") || content("meta[name=application-name i]"), 100) || null,
   };
 }
 
