@@ -135,16 +135,6 @@ async def test_a_consent_bar_that_comes_late_is_measured_and_pictured(
         assert share_of(fold(result, device), CONSENT_RGB) > 0.05, f"{device} fold misses the late bar"
 
 
-async def test_without_the_watch_the_fold_is_not_taken_again(
-    browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
-) -> None:
-    result = await capture(
-        "late-consent.html?after=5000", hostile_server, browser_pool, capture_guard, overlay_watch_s=0
-    )
-    for device in DEVICES:
-        assert share_of(fold(result, device), CONSENT_RGB) < 0.01, device
-
-
 async def test_a_capture_whose_own_files_fail_is_degraded_retried_and_held_back(
     browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
 ) -> None:
