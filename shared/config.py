@@ -122,6 +122,9 @@ class Settings(BaseSettings):
         200, ge=10, le=5000, description="Elements kept per kind (CTAs, images, ...) per device, in document order."
     )
     facts_excerpt_chars: int = Field(5000, ge=0, le=100_000, description="Length of the page text excerpt in facts.")
+    facts_max_text_chars: int = Field(
+        500, ge=50, le=10_000, description="Longest string (text, attribute, URL) kept from the page per fact."
+    )
     max_logged_events: int = Field(50, ge=1, le=1000, description="Console errors and failed requests kept per device.")
 
     # --- analysis ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from shared.capture.browser import BrowserPool
 from shared.capture.page_capture import capture_page
 from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.egress import EgressGuard
+from shared.netguard.policy import MAX_URL_LENGTH
 from tests.support.browser import quick_settings
 from tests.support.servers import LoopbackServer
 
@@ -82,3 +83,45 @@ async def test_a_page_lying_about_its_size_gets_a_capped_screenshot(
     assert width <= settings.full_page_max_width_px and height <= settings.full_page_max_height_px
     assert width * height <= settings.screenshot_max_pixels
     assert width == 1440, "the layout viewport's width, as Chromium measures it, not what the page claims"
+
+
+async def test_every_string_from_the_page_is_clipped(
+    browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
+) -> None:
+    settings = quick_settings(hostile_server)
+    result = await capture_page(
+        hostile_server.url("/hostile/long-strings.html"),
+        ("desktop",),
+        browser=browser_pool,
+        guard=capture_guard,
+        settings=settings,
+    )
+    facts = result.facts.devices["desktop"]
+    assert len(facts.images) == len(facts.forms[0].fields) == settings.facts_max_elements
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [text for item in value.values() for text in strings(item)]
+        if isinstance(value, list):
+            return [text for item in value for text in strings(item)]
+        return []
+
+    longest = max(strings(facts.model_dump(exclude={"text"})), key=len)
+    assert len(longest) == settings.facts_max_text_chars and longest.endswith("…")
+    assert len(facts.model_dump_json()) < 2_000_000, "200 elements x 100 KB x 5 attributes would be ~100 MB"
+
+
+async def test_an_address_rewritten_to_megabytes_is_kept_as_long_as_a_url_may_be(
+    browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
+) -> None:
+    result = await capture_page(
+        hostile_server.url("/hostile/long-url.html"),
+        ("desktop", "mobile"),
+        browser=browser_pool,
+        guard=capture_guard,
+        settings=quick_settings(hostile_server),
+    )
+    assert len(result.facts.final_url) == MAX_URL_LENGTH
+    assert all(len(facts.url) == MAX_URL_LENGTH for facts in result.facts.devices.values())

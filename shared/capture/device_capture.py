@@ -44,6 +44,7 @@ from shared.errors import AnalysisError, ErrorCode
 from shared.models.facts import AxeViolation, DeviceFacts
 from shared.netguard.chromium import context_proxy
 from shared.netguard.egress import EgressGuard, GuardSession
+from shared.netguard.policy import MAX_URL_LENGTH
 
 T = TypeVar("T")
 
@@ -207,10 +208,12 @@ class _DeviceRun:
         await self.traffic.settle(settings.script_budget_s)
 
         main = self.traffic.main_responses[-1] if self.traffic.main_responses else response
-        own_requests, own_failed = self.traffic.origin_counts(self.page.url)
+        # The page may rewrite its own address (history.replaceState) to megabytes: kept as long as a URL may be.
+        url = self.page.url[:MAX_URL_LENGTH]
+        own_requests, own_failed = self.traffic.origin_counts(url)
         facts = DeviceFacts(
             device=self.device.name,
-            url=self.page.url,
+            url=url,
             status_code=main.status,
             content_type=main.headers.get("content-type"),
             headings=collected.headings,

@@ -74,6 +74,7 @@ async def collect_facts(scripts: PageScripts, device: DeviceProfile, settings: S
             "deviceHeight": device.height,
             "maxElements": settings.facts_max_elements,
             "excerptChars": settings.facts_excerpt_chars,
+            "maxTextChars": settings.facts_max_text_chars,
         },
         budget_s=settings.script_budget_s,
     )
