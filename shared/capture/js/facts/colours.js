@@ -35,11 +35,25 @@ const colorText = (c) =>
     ? `rgb(${Math.round(c.r)}, ${Math.round(c.g)}, ${Math.round(c.b)})`
     : `rgba(${Math.round(c.r)}, ${Math.round(c.g)}, ${Math.round(c.b)}, ${Math.round(c.a * 1000) / 1000})`;
 
+// What is painted under the centre of `el` outside `layer` (a fixed or absolute box it sits in), when that
+// point is on screen.
+function paintedBeneath(el, layer) {
+  const r = el.getBoundingClientRect();
+  if (!r.width || !r.height) return null;
+  const x = r.left + r.width / 2;
+  const y = r.top + r.height / 2;
+  if (x < 0 || y < 0 || x >= viewWidth || y >= foldHeight) return null;
+  return doc.elementsFromPoint(x, y).find((other) => !layer.contains(other) && !other.contains(layer)) || null;
+}
+
 // The colour behind an element: its own and its ancestors' backgrounds composited down to the first
-// opaque one (the white canvas if none); null when an image or gradient is in the way.
+// opaque one (the white canvas if none); null when an image or gradient is in the way. A fixed or absolute
+// ancestor without an opaque background (a transparent header over the hero) floats over what is painted
+// beneath it, not over its DOM ancestors: the walk goes on there, once, when the element is on screen.
 function effectiveBackground(el) {
   const layers = [];
-  for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+  let jumped = false;
+  for (let node = el; node && node.nodeType === 1; ) {
     const cs = style(node);
     if (cs.backgroundImage && cs.backgroundImage !== "none") return null;
     const color = parseColor(cs.backgroundColor);
@@ -47,6 +61,10 @@ function effectiveBackground(el) {
       layers.push(color);
       if (color.a >= 1) break;
     }
+    const floating = cs.position === "fixed" || cs.position === "absolute";
+    const beneath = floating && !jumped ? paintedBeneath(el, node) : null;
+    jumped = jumped || !!beneath;
+    node = beneath || node.parentElement;
   }
   let result = { r: 255, g: 255, b: 255, a: 1 };
   for (let i = layers.length - 1; i >= 0; i -= 1) result = over(layers[i], result);
