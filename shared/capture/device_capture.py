@@ -156,6 +156,7 @@ class _DeviceRun:
             content_type=main.headers.get("content-type"),
             headings=collected.headings,
             ctas=collected.ctas,
+            controls=collected.controls,
             forms=collected.forms,
             images=images,
             trust=collected.trust,

@@ -12,7 +12,19 @@ from pydantic import BaseModel, ConfigDict
 from shared.capture.devices import DeviceProfile
 from shared.capture.scripts import PageScripts, composed
 from shared.config import Settings
-from shared.models.facts import Cta, Form, Heading, Image, Layout, Meta, Navigation, Overlay, TextStats, TrustSignal
+from shared.models.facts import (
+    Control,
+    Cta,
+    Form,
+    Heading,
+    Image,
+    Layout,
+    Meta,
+    Navigation,
+    Overlay,
+    TextStats,
+    TrustSignal,
+)
 
 FACTS_PARTS: tuple[str, ...] = (
     "base",
@@ -36,6 +48,7 @@ class CollectedFacts(BaseModel):
     overlays: list[Overlay]
     headings: list[Heading]
     ctas: list[Cta]
+    controls: list[Control]
     forms: list[Form]
     images: list[Image]
     trust: list[TrustSignal]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from shared.models.facts import (
+    Control,
     Cta,
     Device,
     DeviceFacts,
@@ -151,6 +152,8 @@ def _kind(element: Element) -> str:
             return element.kind
         case Overlay():
             return f"overlay:{element.kind}"
+        case Control():
+            return f"control:{element.kind}"
     return "element"
 
 
@@ -188,6 +191,8 @@ def _extras(element: Element) -> list[str]:
             return extras
         case Overlay():
             return [f"covers={element.coverage:.0%}_of_first_view"]
+        case Control():
+            return [] if element.name else ["no_name"]
     return []
 
 

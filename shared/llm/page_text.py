@@ -13,7 +13,18 @@ import re
 from collections.abc import Iterator
 
 from shared.llm.system_prompt import UNTRUSTED_CLOSE, UNTRUSTED_OPEN
-from shared.models.facts import Cta, Device, Element, FormField, Heading, Image, Overlay, PageFacts, TrustSignal
+from shared.models.facts import (
+    Control,
+    Cta,
+    Device,
+    Element,
+    FormField,
+    Heading,
+    Image,
+    Overlay,
+    PageFacts,
+    TrustSignal,
+)
 
 # Half the budget for the labelled texts of listed, rendered elements, the rest for the body copy in reading order:
 # element texts tie words to ids, the excerpt shows how the copy reads as a whole.
@@ -87,6 +98,8 @@ def _element_text(element: Element) -> str | None:
     match element:
         case Heading() | Cta() | TrustSignal() | Overlay():
             return element.text or None
+        case Control():
+            return element.name or None
         case FormField():
             parts = [
                 f'label "{element.label}"' if element.label else "",

@@ -232,6 +232,7 @@ _DEAD_REASONS = {
     "hash_only": 'href="#"',
     "javascript_href": "a javascript: href",
     "missing_anchor": "a link to an anchor that does not exist",
+    "no_host": "a web address without a host",
 }
 
 

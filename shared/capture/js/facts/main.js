@@ -2,11 +2,15 @@
 
 const overlays = findOverlays();
 hideOverlays(overlays);
+const headings = collectHeadings();
+const { ctas, controls } = collectCtasAndControls();
+const forms = collectForms();
 const facts = {
   overlays: overlays.map(({ el, ...overlay }) => overlay),
-  headings: collectHeadings(),
-  ctas: collectCtas(),
-  forms: collectForms(),
+  headings,
+  ctas,
+  controls,
+  forms,
   images: collectImages(),
   trust: collectTrust(),
   navigation: collectNavigation(),
