@@ -1,8 +1,9 @@
 """Small builders of `PageFacts` for the rule and scoring tests (pure Python, no browser).
 
-Every builder's defaults describe a *clean* page: a clear H1 and a good CTA in the first view, a short
-labelled form, a testimonial, fast metrics, HTTPS, full meta. `evaluate(clean_page())` finds nothing, so
-a test changes one fact and sees exactly the rule that should fire. Import it; it registers nothing.
+Every builder's defaults describe a *clean* page: a clear H1 and a good CTA in the first view, a named
+carousel arrow, a short labelled form, a testimonial, fast metrics, HTTPS, full meta.
+`evaluate(clean_page())` finds nothing, so a test changes one fact and sees exactly the rule that should
+fire. Import it; it registers nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from shared.models.facts import (
     AxeViolation,
     Box,
+    Control,
     Cta,
     Device,
     DeviceFacts,
@@ -98,6 +100,27 @@ def cta(
         contrast_ratio=contrast_ratio,
         font_size_px=font_size_px,
         font_weight=font_weight,
+    )
+
+
+def control(
+    id: str = "ctl-1",
+    kind: str = "carousel",
+    name: str = "Next slide",
+    *,
+    x: float = 20,
+    y: float = 1400,
+    w: float = 32,
+    h: float = 32,
+    visible: bool = True,
+) -> Control:
+    return Control(
+        id=id,
+        kind=kind,  # type: ignore[arg-type]
+        name=name,
+        box=box(x=x, y=y, w=w, h=h),
+        visible=visible,
+        above_fold=visible and y < 800,
     )
 
 
@@ -216,6 +239,7 @@ def device(name: Device = "desktop", **overrides: Any) -> DeviceFacts:
         "content_type": "text/html",
         "headings": [heading(), heading("heading-2", "Why teams choose us", level=2, y=1000, above_fold=False)],
         "ctas": [cta()],
+        "controls": [control()],
         "forms": [form()],
         "images": [image()],
         "trust": [trust()],
