@@ -115,3 +115,11 @@ async def test_the_plain_http_page_is_the_clean_page_under_another_name(rule_pag
     findings = await rule_page_analyses.plain_http_findings("clean.html")
     (finding,) = findings
     assert finding.evidence.values == {"scheme": "http", "host": PLAIN_HTTP_HOST}
+
+
+async def test_a_styled_span_in_a_card_link_and_a_hostless_link_are_ctas(rule_page_analyses: RulePageAnalyses) -> None:
+    findings = {finding.rule: finding for finding in await rule_page_analyses.findings("cluttered.html")}
+    failing = {row["ratio"] for row in findings["cta.low_contrast"].evidence.values["failing"]}
+    assert 2.28 in failing and '"Install now" 2.28:1' in findings["cta.low_contrast"].detail
+    assert "no_host" in findings["cta.dead_link"].evidence.values["reasons"]
+    assert '"Book a call"' in findings["cta.dead_link"].detail
