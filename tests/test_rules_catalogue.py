@@ -48,6 +48,7 @@ DESIGN_IDS = [
     "tech.broken_resources",
     "tech.not_https",
     "a11y.image_alt_missing",
+    "a11y.name_missing",
     "a11y.contrast_low",
 ]
 CATEGORY_OF_PREFIX = {

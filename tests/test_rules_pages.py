@@ -59,6 +59,9 @@ PAGE_RULES: dict[str, dict[str, frozenset[Device]]] = {
         "tech.console_errors": BOTH,
         "tech.broken_resources": BOTH,
     },
+    "template.html": {
+        "a11y.name_missing": BOTH,
+    },
     PLAIN_HTTP: {"tech.not_https": BOTH},
 }
 TRIPPED_BY: dict[str, tuple[str, frozenset[Device]]] = {
@@ -123,3 +126,10 @@ async def test_a_styled_span_in_a_card_link_and_a_hostless_link_are_ctas(rule_pa
     assert 2.28 in failing and '"Install now" 2.28:1' in findings["cta.low_contrast"].detail
     assert "no_host" in findings["cta.dead_link"].evidence.values["reasons"]
     assert '"Book a call"' in findings["cta.dead_link"].detail
+
+
+async def test_controls_are_named_or_reported_never_ctas(rule_page_analyses: RulePageAnalyses) -> None:
+    findings = {finding.rule: finding for finding in await rule_page_analyses.findings("template.html")}
+    names = findings["a11y.name_missing"]
+    assert names.severity == "medium", "the menu toggle has no name"
+    assert names.evidence.values["unnamed_controls"] == {"carousel": 2, "menu_toggle": 1}
