@@ -170,6 +170,23 @@ def test_a_fixed_header_link_is_measured_on_the_hero_beneath(controls_page: Capt
     assert header_cta.contrast_ratio is not None and header_cta.contrast_ratio > 10
 
 
+def test_copy_blocks_leave_out_headings_ctas_and_controls(controls_page: CaptureResult) -> None:
+    blocks = controls_page.facts.devices["desktop"].text_blocks
+    texts = [block.text for block in blocks]
+    lorem = next(block for block in blocks if block.text.startswith("Lorem ipsum"))
+    assert lorem.above_fold and not lorem.in_testimonial and lorem.id.startswith("copy-")
+    quote = next(block for block in blocks if block.text.startswith("Quis quorum"))
+    assert quote.in_testimonial and not quote.above_fold and quote.text.endswith("Jane Roe")
+    assert "Monthly, by card." in texts
+    leftovers = [
+        text
+        for text in texts
+        if any(word in text for word in ("Know your", "Install", "$29", "billing work", "Yearly"))
+    ]
+    assert leftovers == [], "headings, CTAs (the whole card link) and controls have facts of their own"
+    assert [block.id for block in blocks] == [f"copy-{n}" for n in range(1, len(blocks) + 1)]
+
+
 def test_headings_meta_navigation(facts_page: CaptureResult) -> None:
     facts = facts_page.facts.devices["desktop"]
     assert [(h.id, h.level, h.text) for h in facts.headings] == [

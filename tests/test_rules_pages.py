@@ -60,6 +60,7 @@ PAGE_RULES: dict[str, dict[str, frozenset[Device]]] = {
         "tech.broken_resources": BOTH,
     },
     "template.html": {
+        "content.placeholder_copy": BOTH,
         "a11y.name_missing": BOTH,
     },
     PLAIN_HTTP: {"tech.not_https": BOTH},
@@ -133,3 +134,6 @@ async def test_controls_are_named_or_reported_never_ctas(rule_page_analyses: Rul
     names = findings["a11y.name_missing"]
     assert names.severity == "medium", "the menu toggle has no name"
     assert names.evidence.values["unnamed_controls"] == {"carousel": 2, "menu_toggle": 1}
+    placeholder = findings["content.placeholder_copy"]
+    assert placeholder.severity == "high", "a lorem-ipsum testimonial"
+    assert placeholder.evidence.values["by_place"] == {"testimonial": 1, "copy": 1, "alt": 1}

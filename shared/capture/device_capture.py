@@ -160,6 +160,7 @@ class _DeviceRun:
             forms=collected.forms,
             images=images,
             trust=collected.trust,
+            text_blocks=collected.text_blocks,
             navigation=collected.navigation,
             meta=collected.meta,
             text=collected.text,

@@ -22,6 +22,7 @@ from shared.models.facts import (
     Meta,
     Navigation,
     Overlay,
+    TextBlock,
     TextStats,
     TrustSignal,
 )
@@ -35,6 +36,7 @@ FACTS_PARTS: tuple[str, ...] = (
     "forms",
     "images",
     "trust",
+    "copy",
     "page",
     "main",
 )
@@ -52,6 +54,7 @@ class CollectedFacts(BaseModel):
     forms: list[Form]
     images: list[Image]
     trust: list[TrustSignal]
+    text_blocks: list[TextBlock]
     navigation: Navigation
     meta: Meta
     text: TextStats

@@ -21,6 +21,7 @@ from shared.models.facts import (
     Image,
     Overlay,
     PageFacts,
+    TextBlock,
     TrustSignal,
 )
 from shared.models.report import Finding
@@ -154,6 +155,8 @@ def _kind(element: Element) -> str:
             return f"overlay:{element.kind}"
         case Control():
             return f"control:{element.kind}"
+        case TextBlock():
+            return "text"
     return "element"
 
 
@@ -193,6 +196,8 @@ def _extras(element: Element) -> list[str]:
             return [f"covers={element.coverage:.0%}_of_first_view"]
         case Control():
             return [] if element.name else ["no_name"]
+        case TextBlock():
+            return ["testimonial"] if element.in_testimonial else []
     return []
 
 

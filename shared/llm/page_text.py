@@ -23,6 +23,7 @@ from shared.models.facts import (
     Image,
     Overlay,
     PageFacts,
+    TextBlock,
     TrustSignal,
 )
 
@@ -90,13 +91,13 @@ def _reading_priority(element: Element) -> tuple[int, float]:
     if isinstance(element, Heading):
         rank = 0 if element.level <= 2 else 4
     else:
-        rank = {Cta: 1, Overlay: 2, FormField: 3, TrustSignal: 5, Image: 6}.get(type(element), 7)
+        rank = {Cta: 1, Overlay: 2, FormField: 3, TrustSignal: 5, TextBlock: 6, Image: 6}.get(type(element), 7)
     return rank, element.box.y
 
 
 def _element_text(element: Element) -> str | None:
     match element:
-        case Heading() | Cta() | TrustSignal() | Overlay():
+        case Heading() | Cta() | TrustSignal() | Overlay() | TextBlock():
             return element.text or None
         case Control():
             return element.name or None

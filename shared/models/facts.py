@@ -118,6 +118,14 @@ class TrustSignal(Element):
     text: str = Field(description="Short excerpt or the matched label, for evidence.")
 
 
+class TextBlock(Element):
+    """A block of visible copy (paragraph, list item, quote, caption, cell, ...) outside headings, calls to
+    action, controls and form labels: its own text, clipped; untrusted page content."""
+
+    text: str
+    in_testimonial: bool = Field(False, description="Inside an element the trust facts call a testimonial.")
+
+
 class Navigation(FactModel):
     link_count: int = Field(description="Links inside the primary navigation.")
     id: str | None = None
@@ -211,6 +219,7 @@ class DeviceFacts(FactModel):
     forms: list[Form] = Field(default_factory=list)
     images: list[Image] = Field(default_factory=list)
     trust: list[TrustSignal] = Field(default_factory=list)
+    text_blocks: list[TextBlock] = Field(default_factory=list)
     navigation: Navigation = Navigation(link_count=0)
     meta: Meta = Meta()
     text: TextStats
@@ -233,6 +242,7 @@ class DeviceFacts(FactModel):
             self.forms,
             self.images,
             self.trust,
+            self.text_blocks,
             self.overlays,
         ):
             yield from group

@@ -1,7 +1,7 @@
 """Small builders of `PageFacts` for the rule and scoring tests (pure Python, no browser).
 
 Every builder's defaults describe a *clean* page: a clear H1 and a good CTA in the first view, a named
-carousel arrow, a short labelled form, a testimonial, fast metrics, HTTPS, full meta.
+carousel arrow, a short labelled form, a testimonial, real copy, fast metrics, HTTPS, full meta.
 `evaluate(clean_page())` finds nothing, so a test changes one fact and sees exactly the rule that should
 fire. Import it; it registers nothing.
 """
@@ -28,6 +28,7 @@ from shared.models.facts import (
     Navigation,
     Overlay,
     PageFacts,
+    TextBlock,
     TextStats,
     TrustSignal,
 )
@@ -121,6 +122,25 @@ def control(
         box=box(x=x, y=y, w=w, h=h),
         visible=visible,
         above_fold=visible and y < 800,
+    )
+
+
+def text_block(
+    id: str = "copy-1",
+    text: str = "Ledgerly files your receipts the moment you snap them.",
+    *,
+    y: float = 1100,
+    above_fold: bool = False,
+    in_testimonial: bool = False,
+    visible: bool = True,
+) -> TextBlock:
+    return TextBlock(
+        id=id,
+        text=text,
+        box=box(y=y, w=600, h=72),
+        visible=visible,
+        above_fold=above_fold and visible,
+        in_testimonial=in_testimonial,
     )
 
 
@@ -243,6 +263,7 @@ def device(name: Device = "desktop", **overrides: Any) -> DeviceFacts:
         "forms": [form()],
         "images": [image()],
         "trust": [trust()],
+        "text_blocks": [text_block()],
         "navigation": Navigation(link_count=5, id="nav-1"),
         "meta": Meta(
             title="Landing pages that convert | Acme",

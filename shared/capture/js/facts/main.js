@@ -5,14 +5,18 @@ hideOverlays(overlays);
 const headings = collectHeadings();
 const { ctas, controls } = collectCtasAndControls();
 const forms = collectForms();
+const imageFacts = collectImages();
+const trust = collectTrust();
 const facts = {
   overlays: overlays.map(({ el, ...overlay }) => overlay),
   headings,
   ctas,
   controls,
   forms,
-  images: collectImages(),
-  trust: collectTrust(),
+  images: imageFacts,
+  trust,
+  // After headings, CTAs, controls and trust: their elements are the ones copy leaves out or marks.
+  text_blocks: collectCopy(trust),
   navigation: collectNavigation(),
   meta: collectMeta(),
   text: collectText(),
