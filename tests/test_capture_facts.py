@@ -133,6 +133,7 @@ def test_controls_are_no_ctas(controls_page: CaptureResult, device: str) -> None
         # An icon's own title or label names the link; a bare glyph names nothing.
         ("icon_button", ""),
         ("icon_button", "Acme on Twitter"),
+        ("icon_button", "X"),  # a profile on X, not a close button
         ("icon_button", "Cart"),
         ("icon_button", "Share"),
     ]

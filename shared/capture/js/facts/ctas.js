@@ -16,9 +16,10 @@
 // their computed style (a background or a full border distinct from their surroundings, with padding, or a
 // btn/button/cta class with some of that), or image links such as app-store badges (an image and no text,
 // whose alt/src/class/label/href says store, badge, download, buy, sign up, ...). Social-profile/share
-// links are not asks. A link or button whose own box does not look like a button but holds exactly one
-// short-text descendant that does (a pricing card's <a> around a styled <span>Install now</span>) is a CTA
-// measured on that descendant, its face: the text, box and colours a visitor sees as the button.
+// links are not asks. A link or button whose own box is no button (or a card: blocks inside, a long text)
+// but holds exactly one shown short-text descendant that looks like one (a pricing card's <a> around a
+// styled <span>Install now</span>) is a CTA measured on that descendant, its face: the text, box and
+// colours a visitor sees as the button.
 
 const BUTTON_CLASS = /(^|[\s_-])(btn|button|cta)([\s_-]|$)/;
 const STORE_WORDS =
@@ -225,17 +226,18 @@ function controlKind(el) {
   const name = lower(accessibleName(el));
   const toggle = lower(el.getAttribute("data-bs-toggle") || el.getAttribute("data-toggle"));
   const href = el.getAttribute("href") || "";
+  // A link named "Menu" may lead to a restaurant's menu, one named "X" to a profile on X: by name, only
+  // what goes nowhere else is a toggle or a close button.
+  const local = el.tagName !== "A" || /^(#.*|javascript:.*|)$/i.test(href.trim());
   if (el.tagName === "A" && SKIP_WORDS.test(name) && /^#./.test(href)) return "skip_link";
   if (el.hasAttribute("data-bs-dismiss") || el.hasAttribute("data-dismiss") || CLOSE_CLASS.test(cls)) return "close";
-  if (CLOSE_WORDS.test(name)) return "close";
+  if (local && CLOSE_WORDS.test(name)) return "close";
   if (CAROUSEL_CLASS.test(cls) || el.closest(CAROUSEL_PARTS) || CAROUSEL_WORDS.test(name)) return "carousel";
   if (SLIDE_ATTRIBUTES.some((attribute) => el.hasAttribute(attribute))) return "carousel";
   const tablist = role === "tab" ? el.closest("[role=tablist]") : null;
   if (tablist && CAROUSEL_ROLE.test(lower(tablist.getAttribute("aria-roledescription")) + classOf(tablist))) {
     return "carousel";
   }
-  // A link named "Menu" may lead to a restaurant's menu: by name, only what goes nowhere else toggles.
-  const local = el.tagName !== "A" || /^(#.*|javascript:.*|)$/i.test(href.trim());
   if (MENU_CLASS.test(cls) || toggle === "offcanvas" || (local && MENU_WORDS.test(name))) return "menu_toggle";
   if ((el.hasAttribute("aria-expanded") || toggle === "collapse") && togglesNavigation(el)) return "menu_toggle";
   if (role === "switch" || el.hasAttribute("aria-pressed") || el.hasAttribute("aria-checked") || isSwitchCheckbox(el)) {
