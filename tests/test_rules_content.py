@@ -6,7 +6,19 @@ import pytest
 
 from shared.models.facts import Meta
 from shared.rules.placeholder_text import placeholder_alt, placeholder_kind
-from tests.support.facts_builders import both, cta, device, findings_for, heading, hit, image, page, text_block, trust
+from tests.support.facts_builders import (
+    both,
+    box,
+    cta,
+    device,
+    findings_for,
+    heading,
+    hit,
+    image,
+    page,
+    text_block,
+    trust,
+)
 
 CLEAN_META = device().meta
 
@@ -230,12 +242,14 @@ class TestPlaceholderCopy:
         assert result.elements == ("img-1", "img-2")
         assert result.detail == '2 images have placeholder alt text: "..." ×2.'
 
-    def test_a_carousel_repeating_a_slide_counts_once(self) -> None:
+    def test_a_carousel_repeating_a_slide_counts_once_where_it_is_seen(self) -> None:
         quote = "Export tempor illum tamen malis malis eram quae irure esse labore quem cillum"
-        blocks = [text_block(f"copy-{n}", quote, in_testimonial=True) for n in (1, 2, 3)]
+        clone = text_block("copy-1", quote, in_testimonial=True).model_copy(update={"box": box(x=-300, y=1100)})
+        blocks = [clone, *(text_block(f"copy-{n}", quote, in_testimonial=True) for n in (2, 3))]
         result = hit("content.placeholder_copy", device(text_blocks=blocks))
-        assert result is not None and result.elements == ("copy-1",)
+        assert result is not None and result.elements == ("copy-2",), "not the clone slid out to the left"
         assert result.values["by_place"] == {"testimonial": 1}
+        assert result.region is not None and result.region.x >= 0
 
     def test_an_image_link_is_judged_by_its_alt_not_as_a_label(self) -> None:
         badge = cta("cta-2", "...", kind="image_link", contrast_ratio=None)

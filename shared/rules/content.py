@@ -181,6 +181,11 @@ class Placeholder:
     box: Box
 
 
+def _across(box: Box, width: int) -> bool:
+    """Wholly inside the page's width: not slid out of view to the left or right."""
+    return box.x >= 0 and box.x + box.w <= width
+
+
 def _heading_place(heading: Heading, top: Heading | None) -> str:
     if heading.level == 1 or (top is not None and heading.id == top.id):
         return "headline"
@@ -205,11 +210,14 @@ def placeholders(facts: DeviceFacts, spec: RuleSpec) -> list[Placeholder]:
         if block.visible:
             place = "testimonial" if block.in_testimonial else "first_view" if block.above_fold else "copy"
             texts.append((block.id, place, block.text, block.box))
+    width = facts.layout.viewport_w
     found: dict[tuple[str, str], Placeholder] = {}
     for element_id, place, text, box in texts:
         kind = placeholder_kind(text, **latin)
-        if kind is not None:
-            found.setdefault((place, text), Placeholder(element_id, place, kind, text, box))
+        seen = found.get((place, text))
+        # Of a carousel's copies of one slide, cite one a visitor sees, not a clone parked off-screen.
+        if kind is not None and (seen is None or (not _across(seen.box, width) and _across(box, width))):
+            found[(place, text)] = Placeholder(element_id, place, kind, text, box)
     for image in facts.images:
         if not image.visible or image.decorative or image.alt is None:
             continue
