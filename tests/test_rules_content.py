@@ -251,6 +251,14 @@ class TestPlaceholderCopy:
         assert result.values["by_place"] == {"testimonial": 1}
         assert result.region is not None and result.region.x >= 0
 
+    def test_what_is_in_view_is_cited_first(self) -> None:
+        slid_out = text_block("copy-1", "Lorem ipsum dolor sit amet", in_testimonial=True)
+        slid_out = slid_out.model_copy(update={"box": box(x=1500, y=1100)})
+        in_view = text_block("copy-2", "Proin iaculis purus consequat donec suscipit rhoncus", in_testimonial=True)
+        result = hit("content.placeholder_copy", device(text_blocks=[slid_out, in_view]))
+        assert result is not None and result.elements == ("copy-2", "copy-1")
+        assert result.region is not None and result.region.x == 20
+
     def test_an_image_link_is_judged_by_its_alt_not_as_a_label(self) -> None:
         badge = cta("cta-2", "...", kind="image_link", contrast_ratio=None)
         assert hit("content.placeholder_copy", device(ctas=[cta(), badge])) is None

@@ -193,8 +193,8 @@ def _heading_place(heading: Heading, top: Heading | None) -> str:
 
 
 def placeholders(facts: DeviceFacts, spec: RuleSpec) -> list[Placeholder]:
-    """Every visible placeholder text, most prominent place first: one per distinct text in a place (a
-    carousel repeats its slides), one per image for alt texts."""
+    """Every visible placeholder text, most prominent place first and, within a place, what is in view
+    first: one per distinct text in a place (a carousel repeats its slides), one per image for alt texts."""
     latin = {
         "min_latin_words": int(spec.threshold("min_latin_words")),
         "min_latin_share": spec.threshold("min_latin_share"),
@@ -225,7 +225,7 @@ def placeholders(facts: DeviceFacts, spec: RuleSpec) -> list[Placeholder]:
         if placeholder_alt(image.alt, image.src) or placeholder_kind(image.alt, **latin) is not None:
             found[("alt", image.id)] = Placeholder(image.id, "alt", "placeholder_alt", image.alt, image.box)
     order = list(PLACES)
-    return sorted(found.values(), key=lambda item: order.index(item.place))
+    return sorted(found.values(), key=lambda item: (order.index(item.place), not _across(item.box, width)))
 
 
 @rule(
