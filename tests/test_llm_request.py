@@ -14,8 +14,11 @@ from anthropic.types import ModelParam
 
 from shared.config import Settings
 from shared.llm import judge
+from shared.llm.digest import CITED_PER_FINDING, select_elements
 from shared.llm.schema import TOOL_NAME, Judgement, tool_definition
 from shared.llm.system_prompt import SYSTEM_PROMPT, UNTRUSTED_CLOSE, UNTRUSTED_OPEN
+from shared.rules import evaluate
+from tests.support.facts_builders import control, device, page
 from tests.support.fake_claude import FakeClaude, SeenRequest
 from tests.support.llm_capture import make_capture, make_facts, rule_findings
 
@@ -154,3 +157,14 @@ async def test_a_small_digest_still_lists_every_cited_element(fake_claude: FakeC
     assert any(line.startswith("desktop/cta-2 button") for line in element_lines)
     assert any(line.startswith("mobile/field-2 field:text") for line in element_lines)
     assert "more elements not listed" in request.trusted_text
+
+
+def test_a_finding_citing_many_elements_does_not_fill_the_digest() -> None:
+    """Thirty unnamed icon links cited by one accessibility finding leave room for the headline and the CTA."""
+    icons = [control(f"ctl-{n}", "icon_button", "", x=10 + n, y=3000) for n in range(30)]
+    facts = page(device("desktop", controls=icons))
+    findings = evaluate(facts)
+    assert any(finding.rule == "a11y.name_missing" for finding in findings)
+    listed = {element.id for element in select_elements(facts, findings, 10)["desktop"]}
+    assert {"heading-1", "cta-1"} <= listed
+    assert len(listed & {icon.id for icon in icons}) == CITED_PER_FINDING
