@@ -3,7 +3,10 @@
 tests/pages/capture/facts.html has one element for each case the facts must tell apart (CTA kinds and
 dead links, labelled and placeholder-only fields, alt present/empty/missing, trust signals, 10 px text,
 a 600 px wide strip that overflows a phone), plus a console error, an uncaught error, a 404 image, a
-request the URL policy refuses, a layout shift and a 300 ms long task after load.
+request the URL policy refuses, a layout shift and a 300 ms long task after load. controls.html has the
+controls that are no calls to action (menu toggle, carousel dots, close, skip link, switches, a
+disclosure, icon-only links), a pricing card whose CTA is a styled span inside the card's link, links
+to "http://", a transparent fixed header over a dark hero, and filler copy.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from PIL import Image as PILImage
 from shared.capture.browser import BrowserPool
 from shared.capture.page_capture import capture_page
 from shared.capture.result import CaptureResult
-from shared.models.facts import Cta, DeviceFacts
+from shared.models.facts import Control, Cta, DeviceFacts
 from shared.netguard.egress import EgressGuard
 from tests.support.browser import quick_settings
 from tests.support.servers import LoopbackServer
@@ -53,6 +56,19 @@ async def banner_page(
     )
 
 
+@pytest.fixture(scope="module")
+async def controls_page(
+    browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
+) -> AsyncIterator[CaptureResult]:
+    yield await capture_page(
+        hostile_server.url("/capture/controls.html"),
+        ("desktop", "mobile"),
+        browser=browser_pool,
+        guard=capture_guard,
+        settings=quick_settings(hostile_server),
+    )
+
+
 def ctas_by_text(facts: DeviceFacts) -> dict[str, Cta]:
     return {cta.text: cta for cta in facts.ctas}
 
@@ -71,6 +87,7 @@ def test_ctas(facts_page: CaptureResult, device: str) -> None:
         "Download on the App Store",
         "Subscribe",
     ], "nav links, the tel: link and the menu toggle are not CTAs"
+    assert [(control.kind, control.name) for control in facts.controls] == [("menu_toggle", "Menu")]
     assert ctas["Sign up"].in_nav and not ctas["Start free trial"].in_nav
     assert ctas["Start free trial"].kind == "link_button" and ctas["Start free trial"].above_fold
     assert ctas["Download on the App Store"].kind == "image_link"
@@ -88,6 +105,87 @@ def test_ctas(facts_page: CaptureResult, device: str) -> None:
     assert ctas["Download on the App Store"].contrast_ratio is None
     box = ctas["Start free trial"].box
     assert box.w > 100 and box.h > 30
+
+
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_controls_are_no_ctas(controls_page: CaptureResult, device: str) -> None:
+    facts = controls_page.facts.devices[device]  # type: ignore[index]
+    assert list(ctas_by_text(facts)) == [
+        "Get started",
+        "Start free trial",
+        "Install now",
+        "Try the beta New",
+        "Book a call",
+        "Get a quote",
+    ]
+    controls: list[tuple[str, str]] = [(control.kind, control.name) for control in facts.controls]
+    assert controls == [
+        ("skip_link", "Skip to content"),
+        ("menu_toggle", ""),
+        ("close", "Close"),
+        ("carousel", ""),
+        ("carousel", ""),
+        ("carousel", ""),
+        ("carousel", "Slide 2"),
+        ("switch", ""),
+        ("switch", "Yearly"),
+        ("disclosure", "How does billing work?"),
+        # An icon's own title or label names the link; a bare glyph names nothing.
+        ("icon_button", ""),
+        ("icon_button", "Acme on Twitter"),
+        ("icon_button", "X"),  # a profile on X, not a close button
+        ("icon_button", "Cart"),
+        ("icon_button", "Share"),
+    ]
+    assert [control.id for control in facts.controls] == [f"ctl-{n}" for n in range(1, len(controls) + 1)]
+    by_kind: dict[str, Control] = {control.kind: control for control in reversed(facts.controls)}
+    assert not by_kind["skip_link"].visible, "off-screen until focused"
+    dot = by_kind["carousel"]
+    assert dot.visible and (dot.box.w, dot.box.h) == (10, 10)
+    billing = by_kind["switch"]
+    assert billing.visible and (billing.box.w, billing.box.h) == (48, 28), "the hidden checkbox is tapped on its label"
+
+
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_a_styled_span_inside_a_card_link_is_the_cta(controls_page: CaptureResult, device: str) -> None:
+    install = ctas_by_text(controls_page.facts.devices[device])["Install now"]  # type: ignore[index]
+    assert install.kind == "link_button" and install.href and install.href.endswith("/install")
+    # White on #22c55e, measured on the span, not on the card's dark text over light grey.
+    assert (install.fg_color, install.bg_color) == ("rgb(255, 255, 255)", "rgb(34, 197, 94)")
+    assert install.contrast_ratio == pytest.approx(2.28, abs=0.01)
+    assert install.box.w < 200 and install.box.h < 60, "the span's box, not the 260 px card"
+    beta = ctas_by_text(controls_page.facts.devices[device])["Try the beta New"]  # type: ignore[index]
+    assert beta.bg_color == "rgb(11, 94, 215)", "measured on the button, not on the badge inside it"
+
+
+def test_links_to_a_scheme_without_a_host_are_dead(controls_page: CaptureResult) -> None:
+    ctas = ctas_by_text(controls_page.facts.devices["desktop"])
+    assert ctas["Book a call"].dead_reason == ctas["Get a quote"].dead_reason == "no_host"
+    assert ctas["Install now"].dead_reason is None
+
+
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_a_fixed_header_link_is_measured_on_the_hero_beneath(controls_page: CaptureResult, device: str) -> None:
+    header_cta = ctas_by_text(controls_page.facts.devices[device])["Get started"]  # type: ignore[index]
+    assert header_cta.bg_color == "rgb(27, 42, 74)", "the navy hero under the transparent header, not white"
+    assert header_cta.contrast_ratio is not None and header_cta.contrast_ratio > 10
+
+
+def test_copy_blocks_leave_out_headings_ctas_and_controls(controls_page: CaptureResult) -> None:
+    blocks = controls_page.facts.devices["desktop"].copy_blocks
+    texts = [block.text for block in blocks]
+    lorem = next(block for block in blocks if block.text.startswith("Lorem ipsum"))
+    assert lorem.above_fold and not lorem.in_testimonial and lorem.id.startswith("copy-")
+    quote = next(block for block in blocks if block.text.startswith("Quis quorum"))
+    assert quote.in_testimonial and not quote.above_fold and quote.text.endswith("Jane Roe")
+    assert "Monthly, by card." in texts
+    leftovers = [
+        text
+        for text in texts
+        if any(word in text for word in ("Know your", "Install", "$29", "billing work", "Yearly"))
+    ]
+    assert leftovers == [], "headings, CTAs (the whole card link) and controls have facts of their own"
+    assert [block.id for block in blocks] == [f"copy-{n}" for n in range(1, len(blocks) + 1)]
 
 
 def test_headings_meta_navigation(facts_page: CaptureResult) -> None:

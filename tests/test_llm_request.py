@@ -14,9 +14,12 @@ from anthropic.types import ModelParam
 
 from shared.config import Settings
 from shared.llm import judge
+from shared.llm.digest import CITED_PER_FINDING, select_elements
 from shared.llm.schema import TOOL_NAME, Judgement, tool_definition
 from shared.llm.system_prompt import SYSTEM_PROMPT, UNTRUSTED_CLOSE, UNTRUSTED_OPEN
 from shared.models.facts import Box, FirstView, Logo, Price, TextBlock
+from shared.rules import evaluate
+from tests.support.facts_builders import control, device, page
 from tests.support.fake_claude import FakeClaude, SeenRequest
 from tests.support.llm_capture import make_capture, make_facts, rule_findings
 
@@ -163,9 +166,9 @@ async def test_page_authored_names_stay_out_of_the_trusted_digest(fake_claude: F
     facts = make_facts()
     hostile_type = "ignore-previous-instructions"
     devices = {}
-    for name, device in facts.devices.items():
-        email, phone = device.forms[0].fields
-        form = device.forms[0].model_copy(
+    for name, device_facts in facts.devices.items():
+        email, phone = device_facts.forms[0].fields
+        form = device_facts.forms[0].model_copy(
             update={"fields": [email, phone.model_copy(update={"type": hostile_type})], "formless": True}
         )
         place = {"box": Box(x=20, y=150, w=300, h=60), "visible": True, "above_fold": True}
@@ -174,7 +177,7 @@ async def test_page_authored_names_stay_out_of_the_trusted_digest(fake_claude: F
             text_blocks=[TextBlock(id="text-1", tag="div", text=INJECTION, font_size_px=60, **place)],
             prices=[Price(id="price-1", text=f"$9 {INJECTION}", **place)],
         )
-        devices[name] = device.model_copy(update={"forms": [form], "first_view": view})
+        devices[name] = device_facts.model_copy(update={"forms": [form], "first_view": view})
     request = await sent_request(fake_claude, make_capture(facts.model_copy(update={"devices": devices})))
 
     trusted = request.trusted_text
@@ -184,3 +187,14 @@ async def test_page_authored_names_stay_out_of_the_trusted_digest(fake_claude: F
     assert "fields=2 required=1 formless" in trusted
     (fenced,) = request.untrusted_sections
     assert INJECTION in fenced
+
+
+def test_a_finding_citing_many_elements_does_not_fill_the_digest() -> None:
+    """Thirty unnamed icon links cited by one accessibility finding leave room for the headline and the CTA."""
+    icons = [control(f"ctl-{n}", "icon_button", "", x=10 + n, y=3000) for n in range(30)]
+    facts = page(device("desktop", controls=icons))
+    findings = evaluate(facts)
+    assert any(finding.rule == "a11y.name_missing" for finding in findings)
+    listed = {element.id for element in select_elements(facts, findings, 10)["desktop"]}
+    assert {"heading-1", "cta-1"} <= listed
+    assert len(listed & {icon.id for icon in icons}) == CITED_PER_FINDING

@@ -16,6 +16,7 @@ from shared.rules.__main__ import catalogue_markdown
 from shared.rules.catalogue import CATALOGUE
 from shared.rules.cta import GENERIC_CTA_TEXTS
 from shared.rules.lighthouse import CURVES, WEIGHTS
+from shared.rules.placeholder_text import LOREM_WORDS, PLACEHOLDER_ALTS, TEMPLATE_PHRASES, TEMPLATE_TEXTS
 from shared.rules.priority import EFFORT_COST, SEVERITY_WEIGHT
 from tests.support.facts_builders import both, clean_page, cta, device, page
 
@@ -33,6 +34,7 @@ DESIGN_IDS = [
     "content.h1_missing",
     "content.h1_multiple",
     "content.value_prop_unclear",
+    "content.placeholder_copy",
     "seo.title_missing",
     "seo.meta_description_missing",
     "mobile.viewport_meta_missing",
@@ -48,6 +50,7 @@ DESIGN_IDS = [
     "tech.broken_resources",
     "tech.not_https",
     "a11y.image_alt_missing",
+    "a11y.name_missing",
     "a11y.contrast_low",
 ]
 CATEGORY_OF_PREFIX = {
@@ -70,7 +73,7 @@ CATEGORY_OF_TECH = {
 # RULES_VERSION -> fingerprint of everything declarative the findings and scores depend on. When this
 # test fails you changed a rule, threshold, wording or formula constant: bump RULES_VERSION (cached
 # reports are keyed on it) and record the new fingerprint here.
-FINGERPRINTS = {"1.0.0": "881f2e7fad6895fc", "1.1.0": "5620b950b40f9e26"}
+FINGERPRINTS = {"1.0.0": "881f2e7fad6895fc", "1.1.0": "e91cf1401a98f405"}
 
 
 def catalogue_fingerprint() -> str:
@@ -81,6 +84,12 @@ def catalogue_fingerprint() -> str:
             for item in CATALOGUE
         ],
         "generic_cta_texts": sorted(GENERIC_CTA_TEXTS),
+        "placeholder_copy": [
+            sorted(LOREM_WORDS),
+            sorted(TEMPLATE_TEXTS),
+            [pattern.pattern for pattern in TEMPLATE_PHRASES],
+            sorted(PLACEHOLDER_ALTS),
+        ],
         "penalties": scoring.SEVERITY_PENALTY,
         "category_weights": scoring.CATEGORY_WEIGHTS,
         "curve_rules": sorted(scoring.CURVE_RULES),

@@ -1,17 +1,22 @@
-"""Content, SEO snippet and trust rules."""
+"""Content (headings, value proposition, placeholder copy), SEO snippet and trust rules."""
 
 from __future__ import annotations
 
 import pytest
 
 from shared.models.facts import DeviceFacts, Meta
+from shared.rules.placeholder_text import placeholder_alt, placeholder_kind
 from tests.support.facts_builders import (
     both,
+    box,
+    copy_block,
+    cta,
     device,
     findings_for,
     first_view,
     heading,
     hit,
+    image,
     page,
     price,
     text_block,
@@ -232,3 +237,132 @@ class TestSocialProof:
         assert result is not None and result.severity is None
         assert result.values["hidden_social_proof"] == 2 and result.elements == ("trust-1", "trust-2")
         assert "(2 signals of that kind are in the page but not visible)" in result.detail
+
+
+LATIN = {"min_latin_words": 4, "min_latin_share": 0.6}
+
+
+class TestPlaceholderText:
+    @pytest.mark.parametrize(
+        ("text", "kind"),
+        [
+            ("Lorem Ipsum", "lorem_ipsum"),
+            ("Lorem ipsum dolor sit amet, consectetur adipiscing elit.", "lorem_ipsum"),
+            # Shuffled generator Latin, no "lorem ipsum" anywhere
+            ("Quis quorum aliqua sint quem legam fore sunt eram irure aliqua veniam tempor noster", "lorem_ipsum"),
+            (
+                "Magnam dolores commodi suscipit. Necessitatibus eius consequatur ex aliquid fuga eum quidem.",
+                "lorem_ipsum",
+            ),
+            ("Card title", "template_filler"),
+            ("Featured title", "template_filler"),
+            ("Your Company", "template_filler"),
+            (
+                "Some quick example text to build on the card title and make up the bulk of the card's content.",
+                "template_filler",
+            ),
+            ("Copyright © Your Website 2023", "template_filler"),
+            ("© 2024 Company Name. All rights reserved.", "template_filler"),
+            ("Write your headline here", "template_filler"),
+            ("Heading", "template_filler"),
+        ],
+    )
+    def test_filler(self, text: str, kind: str) -> None:
+        assert placeholder_kind(text, **LATIN) == kind  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Grow your company with one simple landing page",
+            "Es justo que la culpa sea nuestra",  # Spanish sharing justo, culpa
+            "Non è nulla di grave, la porta è aperta",  # Italian sharing nulla, porta
+            "Our integer error is minus the alias",  # English words that are Latin filler too
+            "Carpe diem, quam minimum credula postero",
+            "Description",
+            "Happy Clients",
+        ],
+    )
+    def test_real_copy_is_no_filler(self, text: str) -> None:
+        assert placeholder_kind(text, **LATIN) is None
+
+    @pytest.mark.parametrize(
+        ("alt", "src", "placeholder"),
+        [
+            ("...", "/img/hero.jpg", True),
+            ("image", "/img/hero.jpg", True),
+            ("Photo 3", "/img/hero.jpg", True),
+            ("IMG_1234.jpg", "/img/a.jpg", True),
+            ("DSC_0042", "/img/a.jpg", True),
+            ("hero-bg-2", "/img/hero-bg-2.jpg", True),
+            ("hero.jpg", "https://cdn.example/img/hero.jpg?v=3", True),
+            ("team", "/img/team.jpg", False),
+            ("Maria at her desk", "/img/maria.jpg", False),
+            ("", "/img/divider.png", False),
+        ],
+    )
+    def test_alt_texts(self, alt: str, src: str, placeholder: bool) -> None:
+        assert placeholder_alt(alt, src) is placeholder
+
+
+class TestPlaceholderCopy:
+    def test_clean_copy_passes(self) -> None:
+        assert hit("content.placeholder_copy", device()) is None
+
+    def test_body_copy_is_medium(self) -> None:
+        blocks = [
+            copy_block(),
+            copy_block("copy-2", "Tortor vitae purus faucibus ornare, varius vel pharetra vel turpis"),
+        ]
+        (finding,) = findings_for("content.placeholder_copy", both(copy_blocks=blocks))
+        assert finding.severity == "medium" and finding.category == "content" and finding.confidence == 0.9
+        assert finding.evidence.elements == ["copy-2"]
+        assert finding.evidence.values["by_place"] == {"copy": 1}
+        assert finding.detail == (
+            'Lorem ipsum or template filler stands in 1 text block ("Tortor vitae purus faucibus ornare, var…").'
+        )
+
+    @pytest.mark.parametrize(
+        "facts",
+        [
+            device(headings=[heading(text="Lorem ipsum dolor sit amet")]),
+            device(ctas=[cta(text="Button")]),
+            device(copy_blocks=[copy_block(text="Lorem ipsum dolor sit amet, consectetur", above_fold=True, y=400)]),
+            device(copy_blocks=[copy_block(text="Quis quorum aliqua sint quem legam fore", in_testimonial=True)]),
+        ],
+        ids=["headline", "cta", "first view", "testimonial"],
+    )
+    def test_what_every_visitor_reads_is_high(self, facts: object) -> None:
+        result = hit("content.placeholder_copy", facts)  # type: ignore[arg-type]
+        assert result is not None and result.severity == "high"
+
+    def test_alt_text_alone_is_low_and_counts_every_image(self) -> None:
+        images = [image(f"img-{n}", alt="...") for n in (1, 2)] + [image("img-3", alt="", decorative=True)]
+        result = hit("content.placeholder_copy", device(images=images))
+        assert result is not None and result.severity == "low"
+        assert result.elements == ("img-1", "img-2")
+        assert result.detail == '2 images have placeholder alt text: "..." ×2.'
+
+    def test_a_carousel_repeating_a_slide_counts_once_where_it_is_seen(self) -> None:
+        quote = "Export tempor illum tamen malis malis eram quae irure esse labore quem cillum"
+        clone = copy_block("copy-1", quote, in_testimonial=True).model_copy(update={"box": box(x=-300, y=1100)})
+        blocks = [clone, *(copy_block(f"copy-{n}", quote, in_testimonial=True) for n in (2, 3))]
+        result = hit("content.placeholder_copy", device(copy_blocks=blocks))
+        assert result is not None and result.elements == ("copy-2",), "not the clone slid out to the left"
+        assert result.values["by_place"] == {"testimonial": 1}
+        assert result.region is not None and result.region.x >= 0
+
+    def test_what_is_in_view_is_cited_first(self) -> None:
+        slid_out = copy_block("copy-1", "Lorem ipsum dolor sit amet", in_testimonial=True)
+        slid_out = slid_out.model_copy(update={"box": box(x=1500, y=1100)})
+        in_view = copy_block("copy-2", "Proin iaculis purus consequat donec suscipit rhoncus", in_testimonial=True)
+        result = hit("content.placeholder_copy", device(copy_blocks=[slid_out, in_view]))
+        assert result is not None and result.elements == ("copy-2", "copy-1")
+        assert result.region is not None and result.region.x == 20
+
+    def test_an_image_link_is_judged_by_its_alt_not_as_a_label(self) -> None:
+        badge = cta("cta-2", "...", kind="image_link", contrast_ratio=None)
+        assert hit("content.placeholder_copy", device(ctas=[cta(), badge])) is None
+
+    def test_hidden_copy_is_not_reported(self) -> None:
+        hidden = copy_block(text="Lorem ipsum dolor sit amet", visible=False)
+        assert hit("content.placeholder_copy", device(copy_blocks=[hidden])) is None

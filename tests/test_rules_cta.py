@@ -123,13 +123,18 @@ class TestGenericText:
         assert result.elements == ("cta-2",)
 
     def test_labels_without_words_say_nothing(self) -> None:
-        badges = [cta(f"cta-{n}", "...", kind="image_link", contrast_ratio=None) for n in (1, 2)]
-        result = hit("cta.generic_text", device(ctas=[*badges, cta("cta-3", "", kind="button")]))
+        ctas = [cta("cta-1", "...", kind="button"), cta("cta-2", "...", kind="button"), cta("cta-3", "", kind="button")]
+        result = hit("cta.generic_text", device(ctas=ctas))
         assert result is not None
         assert result.values["generic_labels"] == ["(no words)"]
         assert (
             result.detail == '3 calls to action use a label that says nothing about the offer: "..." ×2 and (no text).'
         )
+
+    def test_an_image_link_is_labelled_by_its_picture(self) -> None:
+        """A store badge says "Get it on Google Play" in its image; its alt of "..." is an alt-text finding."""
+        badges = [cta(f"cta-{n}", "...", kind="image_link", contrast_ratio=None) for n in (1, 2)]
+        assert hit("cta.generic_text", device(ctas=badges)) is None
 
     def test_one_generic_label_reads_in_the_singular(self) -> None:
         result = hit("cta.generic_text", device(ctas=[cta(text="Submit")]))
@@ -162,6 +167,12 @@ class TestDeadLink:
         ctas = [cta(), cta("cta-2", "Menu", in_nav=True, href="#", dead_reason="hash_only")]
         result = hit("cta.dead_link", device(ctas=ctas))
         assert result is not None and result.severity is None
+
+    def test_a_web_address_without_a_host(self) -> None:
+        ctas = [cta(), cta("cta-2", "Book a call", y=1500, above_fold=False, href="http://", dead_reason="no_host")]
+        result = hit("cta.dead_link", device(ctas=ctas))
+        assert result is not None and result.values["reasons"] == ["no_host"]
+        assert result.detail == '1 call to action goes nowhere (a web address without a host): "Book a call".'
 
     def test_live_or_hidden_links_pass(self) -> None:
         ctas = [cta(), cta("cta-2", "Send", visible=False, href="#", dead_reason="hash_only")]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.models.facts import Layout, Meta
+from shared.models.facts import Control, Layout, Meta
 from shared.models.report import Region
-from tests.support.facts_builders import axe, both, cta, device, findings_for, hit, overlay, page
+from tests.support.facts_builders import axe, both, control, cta, device, findings_for, hit, overlay, page
 
 
 def with_viewport(content: str | None) -> Meta:
@@ -102,6 +102,42 @@ class TestTapTargets:
     def test_not_judged_on_desktop(self) -> None:
         ctas = [cta("cta-1", "A", x=10, y=100, w=20, h=20), cta("cta-2", "B", x=30, y=100, w=20, h=20)]
         assert findings_for("mobile.tap_targets_small", page(device("desktop", ctas=ctas))) == []
+
+    @staticmethod
+    def dots(count: int = 3, gap: float = 13) -> list[Control]:
+        return [control(f"ctl-{n}", "carousel", "", x=100 + n * gap, y=1500, w=7, h=7) for n in range(count)]
+
+    def test_controls_are_tap_targets_named_by_their_kind(self) -> None:
+        result = hit("mobile.tap_targets_small", device("mobile", controls=self.dots()))
+        assert result is not None and result.elements == ("ctl-0", "ctl-1", "ctl-2")
+        assert result.values["undersized_controls"] == 3 and result.values["undersized_ctas"] == 0
+        assert result.detail == (
+            "3 tap targets are smaller than 24x24 px without room around them: carousel control 7x7 px ×3."
+        )
+
+    def test_spaced_out_controls_pass(self) -> None:
+        assert hit("mobile.tap_targets_small", device("mobile", controls=self.dots(gap=30))) is None
+
+    def test_a_control_crowds_a_small_cta(self) -> None:
+        """The spacing exception counts every target: a CTA beside a big control is crowded by it."""
+        small = cta("cta-2", "Buy", x=100, y=1500, w=20, h=20)
+        big = control("ctl-1", "icon_button", "Cart", x=121, y=1490, w=40, h=40)
+        result = hit("mobile.tap_targets_small", device("mobile", ctas=[cta(), small], controls=[big]))
+        assert result is not None and result.elements == ("cta-2",) and result.severity is None
+
+    def test_only_minor_controls_is_low(self) -> None:
+        result = hit("mobile.tap_targets_small", device("mobile", controls=self.dots()))
+        assert result is not None and result.severity == "low"
+
+    def test_a_small_menu_toggle_is_not_minor(self) -> None:
+        toggle = control("ctl-9", "menu_toggle", "", x=108, y=1500, w=20, h=20)
+        result = hit("mobile.tap_targets_small", device("mobile", controls=[*self.dots(), toggle]))
+        assert result is not None and result.severity is None
+
+    def test_axe_targets_beyond_the_controls_are_not_minor(self) -> None:
+        facts = device("mobile", controls=self.dots(), a11y=[axe("target-size", 4, ["ctl-0", "ctl-1", "ctl-2"])])
+        result = hit("mobile.tap_targets_small", facts)
+        assert result is not None and result.severity is None, "axe saw a fourth target the facts do not list"
 
 
 class TestTextSize:

@@ -60,6 +60,10 @@ PAGE_RULES: dict[str, dict[str, frozenset[Device]]] = {
         "tech.console_errors": BOTH,
         "tech.broken_resources": BOTH,
     },
+    "template.html": {
+        "content.placeholder_copy": BOTH,
+        "a11y.name_missing": BOTH,
+    },
     PLAIN_HTTP: {"tech.not_https": BOTH},
     # A product page: its short headline, the product's name, next to a price states the offer.
     "product.html": {},
@@ -118,3 +122,21 @@ async def test_the_plain_http_page_is_the_clean_page_under_another_name(rule_pag
     findings = await rule_page_analyses.plain_http_findings("clean.html")
     (finding,) = findings
     assert finding.evidence.values == {"scheme": "http", "host": PLAIN_HTTP_HOST}
+
+
+async def test_a_styled_span_in_a_card_link_and_a_hostless_link_are_ctas(rule_page_analyses: RulePageAnalyses) -> None:
+    findings = {finding.rule: finding for finding in await rule_page_analyses.findings("cluttered.html")}
+    failing = {row["ratio"] for row in findings["cta.low_contrast"].evidence.values["failing"]}
+    assert 2.28 in failing and '"Install now" 2.28:1' in findings["cta.low_contrast"].detail
+    assert "no_host" in findings["cta.dead_link"].evidence.values["reasons"]
+    assert '"Book a call"' in findings["cta.dead_link"].detail
+
+
+async def test_controls_are_named_or_reported_never_ctas(rule_page_analyses: RulePageAnalyses) -> None:
+    findings = {finding.rule: finding for finding in await rule_page_analyses.findings("template.html")}
+    names = findings["a11y.name_missing"]
+    assert names.severity == "medium", "the menu toggle has no name"
+    assert names.evidence.values["unnamed_controls"] == {"carousel": 2, "menu_toggle": 1}
+    placeholder = findings["content.placeholder_copy"]
+    assert placeholder.severity == "high", "a lorem-ipsum testimonial"
+    assert placeholder.evidence.values["by_place"] == {"testimonial": 1, "copy": 1, "alt": 1}

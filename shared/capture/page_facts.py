@@ -13,6 +13,8 @@ from shared.capture.devices import DeviceProfile
 from shared.capture.scripts import PageScripts, composed
 from shared.config import Settings
 from shared.models.facts import (
+    Control,
+    CopyBlock,
     Cta,
     FirstView,
     Form,
@@ -36,6 +38,7 @@ FACTS_PARTS: tuple[str, ...] = (
     "forms",
     "images",
     "trust",
+    "copy",
     "page",
     "main",
 )
@@ -55,9 +58,11 @@ class CollectedFacts(BaseModel):
     headings: list[Heading]
     first_view: FirstView
     ctas: list[Cta]
+    controls: list[Control]
     forms: list[Form]
     images: list[Image]
     trust: list[TrustSignal]
+    copy_blocks: list[CopyBlock]
     navigation: Navigation
     meta: Meta
     text: TextStats

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from shared.models.facts import (
     INPUT_TYPES,
+    Control,
+    CopyBlock,
     Cta,
     Device,
     DeviceFacts,
@@ -31,14 +33,19 @@ from shared.models.report import Finding
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
+# A finding's first few elements show its evidence; all 36 unnamed icon links of one would fill the digest.
+CITED_PER_FINDING = 5
+
+
 def cited_ids(findings: Iterable[Finding], facts: PageFacts) -> dict[Device, set[str]]:
-    """Element ids the rule findings cite, per device (a finding without a device cites on every device)."""
+    """Element ids the rule findings cite (their first `CITED_PER_FINDING`), per device (a finding without
+    a device cites on every device)."""
     cited: dict[Device, set[str]] = {device: set() for device in facts.devices}
     for finding in findings:
         devices = [finding.evidence.device] if finding.evidence.device else list(facts.devices)
         for device in devices:
             if device in cited:
-                cited[device].update(finding.evidence.elements)
+                cited[device].update(finding.evidence.elements[:CITED_PER_FINDING])
     return cited
 
 
@@ -163,6 +170,10 @@ def _kind(element: Element) -> str:
             return "logo"
         case Price():
             return "price"
+        case Control():
+            return f"control:{element.kind}"
+        case CopyBlock():
+            return "copy"
     return "element"
 
 
@@ -204,6 +215,10 @@ def _extras(element: Element) -> list[str]:
             return [f"covers={element.coverage:.0%}_of_first_view"]
         case TextBlock():
             return [f"font={_number(element.font_size_px)}px/{element.font_weight or '?'}"]
+        case Control():
+            return [] if element.name else ["no_name"]
+        case CopyBlock():
+            return ["testimonial"] if element.in_testimonial else []
     return []
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 
 from shared.llm.system_prompt import UNTRUSTED_CLOSE, UNTRUSTED_OPEN
 from shared.models.facts import (
+    Control,
+    CopyBlock,
     Cta,
     Device,
     Element,
@@ -92,14 +94,18 @@ def _reading_priority(element: Element) -> tuple[int, float]:
     if isinstance(element, Heading):
         rank = 0 if element.level <= 2 else 4
     else:
-        rank = {Cta: 1, TextBlock: 1, Overlay: 2, FormField: 3, TrustSignal: 5, Image: 6}.get(type(element), 7)
+        rank = {Cta: 1, TextBlock: 1, Overlay: 2, FormField: 3, TrustSignal: 5, CopyBlock: 6, Image: 6}.get(
+            type(element), 7
+        )
     return rank, element.box.y
 
 
 def _element_text(element: Element) -> str | None:
     match element:
-        case Heading() | Cta() | TrustSignal() | Overlay() | TextBlock() | Logo() | Price():
+        case Heading() | Cta() | TrustSignal() | Overlay() | TextBlock() | Logo() | Price() | CopyBlock():
             return element.text or None
+        case Control():
+            return element.name or None
         case FormField():
             parts = [
                 f'label "{element.label}"' if element.label else "",

@@ -83,12 +83,16 @@ class FirstView(FactModel):
 
 
 class Cta(Element):
-    """Something that asks the visitor to act: a button, a button-styled link, a submit, an image link."""
+    """Something that asks the visitor to act: a button, a button-styled link, a submit, an image link.
+
+    A link or button whose own box does not look like a button but holds one that does (a pricing card's
+    link around a styled "Install now" span) is measured on that inner button: box, text and colours.
+    """
 
     kind: Literal["button", "link_button", "submit", "image_link"]
     text: str = Field(description="Visible text, else aria-label, else the image's alt.")
     href: str | None = None
-    dead_reason: Literal["empty_href", "hash_only", "javascript_href", "missing_anchor"] | None = None
+    dead_reason: Literal["empty_href", "hash_only", "javascript_href", "missing_anchor", "no_host"] | None = None
     in_nav: bool = Field(description="Inside <nav> or the page header's navigation.")
     in_form: bool = False
     fg_color: str | None = Field(None, description="Computed text colour, rgb()/rgba().")
@@ -125,6 +129,21 @@ INPUT_TYPES = frozenset(
         "week",
     }
 )
+
+
+ControlKind = Literal["menu_toggle", "carousel", "close", "skip_link", "switch", "disclosure", "icon_button", "other"]
+
+
+class Control(Element):
+    """Something that operates the page instead of asking the visitor to act: a menu toggle, carousel dots
+    and arrows, a close button, a skip link, a switch, an accordion/tab/dropdown toggle, or an icon-only
+    button or link. Never a CTA; it still counts as a tap target and needs an accessible name."""
+
+    kind: ControlKind
+    name: str = Field(
+        description="Accessible name (aria-labelledby, aria-label, text, an inner icon's label, title or alt, "
+        "a <label>, its title); '' when it has none."
+    )
 
 
 class FormField(Element):
@@ -169,6 +188,14 @@ TrustKind = Literal["testimonial", "rating", "review", "client_logos", "guarante
 class TrustSignal(Element):
     kind: TrustKind
     text: str = Field(description="Short excerpt or the matched label, for evidence.")
+
+
+class CopyBlock(Element):
+    """A block of visible copy (paragraph, list item, quote, caption, cell, ...) outside headings, calls to
+    action, controls and form labels: its own text, clipped; untrusted page content."""
+
+    text: str
+    in_testimonial: bool = Field(False, description="Inside an element the trust facts call a testimonial.")
 
 
 class Navigation(FactModel):
@@ -289,9 +316,11 @@ class DeviceFacts(FactModel):
     headings: list[Heading] = Field(default_factory=list)
     first_view: FirstView = FirstView()
     ctas: list[Cta] = Field(default_factory=list)
+    controls: list[Control] = Field(default_factory=list)
     forms: list[Form] = Field(default_factory=list)
     images: list[Image] = Field(default_factory=list)
     trust: list[TrustSignal] = Field(default_factory=list)
+    copy_blocks: list[CopyBlock] = Field(default_factory=list)
     navigation: Navigation = Navigation(link_count=0)
     meta: Meta = Meta()
     text: TextStats
@@ -308,7 +337,16 @@ class DeviceFacts(FactModel):
 
     def elements(self) -> Iterator[Element]:
         """Every element a finding may cite on this device, form fields included."""
-        for group in (self.headings, self.ctas, self.forms, self.images, self.trust, self.overlays):
+        for group in (
+            self.headings,
+            self.ctas,
+            self.controls,
+            self.forms,
+            self.images,
+            self.trust,
+            self.copy_blocks,
+            self.overlays,
+        ):
             yield from group
         if self.first_view.logo:
             yield self.first_view.logo

@@ -8,6 +8,7 @@ from __future__ import annotations
 from shared.rules import RULES_VERSION
 from shared.rules.catalogue import CATALOGUE
 from shared.rules.cta import GENERIC_CTA_TEXTS
+from shared.rules.placeholder_text import LOREM_WORDS, PLACEHOLDER_ALTS, TEMPLATE_TEXTS
 
 
 def catalogue_markdown() -> str:
@@ -27,8 +28,21 @@ def catalogue_markdown() -> str:
             f"| `{spec.id}`{devices} | {spec.category} | {spec.severity} | {spec.effort} | {spec.confidence:g} | "
             f"{thresholds} | {spec.escalation} | {spec.when_degraded} | {spec.reference} |"
         )
-    lines += ["", "Generic CTA labels: " + ", ".join(f'"{text}"' for text in sorted(GENERIC_CTA_TEXTS)) + "."]
+    lines += ["", "Generic CTA labels: " + _quoted(GENERIC_CTA_TEXTS) + "."]
+    lines += [
+        "",
+        f"Placeholder copy: lorem ipsum (the phrase, or a text of Latin filler by a vocabulary of {len(LOREM_WORDS)} "
+        "words, `shared/rules/placeholder_text.py`), template texts "
+        + _quoted(TEMPLATE_TEXTS)
+        + ", and alt texts "
+        + _quoted(PLACEHOLDER_ALTS)
+        + ", punctuation only, or a file name.",
+    ]
     return "\n".join(lines)
+
+
+def _quoted(texts: frozenset[str]) -> str:
+    return ", ".join(f'"{text}"' for text in sorted(texts))
 
 
 def _number(value: float) -> str:

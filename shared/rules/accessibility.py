@@ -1,4 +1,5 @@
-"""Accessibility: images without a text alternative, and text that does not stand out from its background.
+"""Accessibility: images without a text alternative, buttons and links without a name, and text that does
+not stand out from its background.
 
 Contrast over the whole page comes from axe-core's `color-contrast` check (the same WCAG 1.4.3 lines as
 `cta.low_contrast`, which looks at calls to action only). When axe did not run (disabled, or it hit its
@@ -7,9 +8,15 @@ budget) there are no axe violations and no finding: an unchecked page is not a f
 
 from __future__ import annotations
 
+from collections import Counter
+
 from shared.models.facts import Box, DeviceFacts
 from shared.rules.spec import Hit, RuleSpec, rule
-from shared.rules.wording import clip, listing, plural, verb
+from shared.rules.wording import CONTROL_NAMES, clip, listing, plural, verb
+
+# axe-core's checks of the same WCAG 4.1.2 failure: a button, an input button or a link without a name.
+AXE_NAME_RULES = frozenset({"button-name", "input-button-name", "link-name"})
+CTA_KINDS = {"button": "button", "link_button": "button link", "submit": "submit button", "image_link": "image link"}
 
 
 @rule(
@@ -79,4 +86,60 @@ def contrast_low(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     )
 
 
-RULES = (image_alt_missing, contrast_low)
+@rule(
+    RuleSpec(
+        id="a11y.name_missing",
+        category="accessibility",
+        severity="low",
+        effort="low",
+        title="Buttons and links without a name",
+        recommendation='Give every icon-only button and link a name a screen reader can announce (aria-label="Open '
+        'menu", "Next slide", "Close"), or visually hidden text; an unnamed control is announced as "button" '
+        "and nothing more.",
+        reference="https://www.w3.org/WAI/WCAG22/Understanding/name-role-value.html",
+        escalation="Medium when a call to action or the menu toggle has none: a screen-reader visitor cannot "
+        "find the offer or the navigation.",
+    )
+)
+def name_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
+    ctas = [cta for cta in facts.ctas if cta.visible and not cta.text.strip()]
+    controls = [control for control in facts.controls if control.visible and not control.name.strip()]
+    # axe computes names to the letter of the spec; what it flags beyond our lenient reading counts too.
+    axe = [violation for violation in facts.a11y if violation.rule in AXE_NAME_RULES]
+    axe_nodes = sum(violation.node_count for violation in axe)
+    if not ctas and not controls and not axe_nodes:
+        return None
+    unnamed = [*ctas, *controls]
+    ids = [element.id for element in unnamed]
+    ids += [element for violation in axe for element in violation.element_ids if element not in ids]
+    described = [CTA_KINDS[cta.kind] for cta in ctas] + [CONTROL_NAMES[control.kind] for control in controls]
+    parts = []
+    if unnamed:
+        have = verb(len(unnamed), "has", "have")
+        parts.append(
+            f"{plural(len(unnamed), 'button or link', 'buttons and links')} {have} no accessible name: "
+            f"{listing(described)}"
+        )
+    if axe_nodes:
+        unnamed_by_axe = plural(axe_nodes, "button or link", "buttons and links")
+        parts.append(
+            f"axe-core reports {unnamed_by_axe} without one in all"
+            if unnamed
+            else f"axe-core reports {unnamed_by_axe} without an accessible name"
+        )
+    severe = bool(ctas) or any(control.kind == "menu_toggle" for control in controls)
+    region = unnamed[0].box if unnamed else next((box for e in ids if (box := facts.find_box(e)) is not None), None)
+    return Hit(
+        detail="; ".join(parts) + ".",
+        elements=tuple(ids),
+        values={
+            "unnamed_ctas": len(ctas),
+            "unnamed_controls": dict(sorted(Counter(control.kind for control in controls).items())),
+            "axe_unnamed": axe_nodes,
+        },
+        severity="medium" if severe else None,
+        region=region,
+    )
+
+
+RULES = (image_alt_missing, name_missing, contrast_low)

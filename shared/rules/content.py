@@ -1,4 +1,4 @@
-"""Content: one clear main heading, and a first view that says what is on offer.
+"""Content: one clear main heading, a first view that says what is on offer, and no placeholder copy.
 
 `content.value_prop_unclear` is the deterministic half of "is the value proposition clear": it checks
 what can be measured on the headline a visitor sees (the most prominent text of the first view, whatever
@@ -11,10 +11,13 @@ the model.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 from shared.models.facts import Box, DeviceFacts, Heading, Price, TextBlock
+from shared.rules.placeholder_text import PlaceholderKind, placeholder_alt, placeholder_kind
 from shared.rules.spec import Hit, RuleSpec, first_viewport, rule
-from shared.rules.wording import listing, plural, quoted, sentence
+from shared.rules.wording import listing, plural, quoted, sentence, verb
 
 HEADINGS_TUTORIAL = "https://www.w3.org/WAI/tutorials/page-structure/headings/"
 # A headline starts in the upper 75% of the first view: lower down, text opens the next section (agency's
@@ -268,4 +271,134 @@ def product_price(facts: DeviceFacts, top: TextBlock, max_gap_px: float) -> Pric
     )
 
 
-RULES = (h1_missing, h1_multiple, value_prop_unclear)
+# Where placeholder copy stands, most damaging first: what every visitor reads (the headline, a call to
+# action, the first view) and social proof that reads as invented, then the rest of the copy, then alt text.
+PLACES: dict[str, tuple[str, str]] = {
+    "headline": ("headline", "headlines"),
+    "cta": ("call to action", "calls to action"),
+    "testimonial": ("testimonial", "testimonials"),
+    "first_view": ("text in the first view", "texts in the first view"),
+    "heading": ("heading", "headings"),
+    "copy": ("text block", "text blocks"),
+    "alt": ("image", "images"),
+}
+PROMINENT_PLACES = frozenset({"headline", "cta", "testimonial", "first_view"})
+# A template can hold a hundred filler paragraphs: the most prominent ones show where they are.
+MAX_CITED = 20
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    id: str
+    place: str
+    kind: PlaceholderKind | Literal["placeholder_alt"]
+    text: str
+    box: Box
+
+
+def _across(box: Box, width: int) -> bool:
+    """Wholly inside the page's width: not slid out of view to the left or right."""
+    return box.x >= 0 and box.x + box.w <= width
+
+
+def _heading_place(heading: Heading, top: TextBlock | None) -> str:
+    # The headline a visitor reads is a first-view text block; a heading is it when it is the same box.
+    if heading.level == 1 or (top is not None and heading.box == top.box):
+        return "headline"
+    return "first_view" if heading.above_fold else "heading"
+
+
+def placeholders(facts: DeviceFacts, spec: RuleSpec) -> list[Placeholder]:
+    """Every visible placeholder text, most prominent place first and, within a place, what is in view
+    first: one per distinct text in a place (a carousel repeats its slides), one per image for alt texts."""
+    latin = {
+        "min_latin_words": int(spec.threshold("min_latin_words")),
+        "min_latin_share": spec.threshold("min_latin_share"),
+    }
+    top = headline(facts)
+    texts: list[tuple[str, str, str, Box]] = []
+    for heading in facts.headings:
+        if heading.visible:
+            texts.append((heading.id, _heading_place(heading, top), heading.text, heading.box))
+    # An image link's label is its picture: its alt text is judged as alt text.
+    texts += [(cta.id, "cta", cta.text, cta.box) for cta in facts.ctas if cta.visible and cta.kind != "image_link"]
+    for block in facts.copy_blocks:
+        if block.visible:
+            place = "testimonial" if block.in_testimonial else "first_view" if block.above_fold else "copy"
+            texts.append((block.id, place, block.text, block.box))
+    width = facts.layout.viewport_w
+    found: dict[tuple[str, str], Placeholder] = {}
+    for element_id, place, text, box in texts:
+        kind = placeholder_kind(text, **latin)
+        seen = found.get((place, text))
+        # Of a carousel's copies of one slide, cite one a visitor sees, not a clone parked off-screen.
+        if kind is not None and (seen is None or (not _across(seen.box, width) and _across(box, width))):
+            found[(place, text)] = Placeholder(element_id, place, kind, text, box)
+    for image in facts.images:
+        if not image.visible or image.decorative or image.alt is None:
+            continue
+        # Every image counts: each one needs its own description.
+        if placeholder_alt(image.alt, image.src) or placeholder_kind(image.alt, **latin) is not None:
+            found[("alt", image.id)] = Placeholder(image.id, "alt", "placeholder_alt", image.alt, image.box)
+    order = list(PLACES)
+    return sorted(found.values(), key=lambda item: (order.index(item.place), not _across(item.box, width)))
+
+
+@rule(
+    RuleSpec(
+        id="content.placeholder_copy",
+        category="content",
+        severity="medium",
+        effort="low",
+        title="Placeholder copy left on the page",
+        recommendation='Replace every lorem ipsum and template text ("Card title", "Your Company") with real '
+        "copy about the offer, and describe each image in its alt text; filler makes a page look unfinished, "
+        "and an unfinished page is not trusted with an order.",
+        reference="https://www.nngroup.com/articles/trustworthy-design/",
+        thresholds={"min_latin_words": 4, "min_latin_share": 0.6},
+        escalation="High when it is in the headline, a call to action, a testimonial or the first view (every "
+        "visitor reads it, or the social proof reads as invented); low when only image alt texts are "
+        "placeholders.",
+        # Latin filler is told by vocabulary: a page really written in Latin would be taken for it.
+        confidence=0.9,
+    )
+)
+def placeholder_copy(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
+    found = placeholders(facts, spec)
+    if not found:
+        return None
+    by_place: dict[str, list[Placeholder]] = {}
+    for item in found:
+        by_place.setdefault(item.place, []).append(item)
+    parts = [
+        f"{plural(len(items), *PLACES[place])} ({quoted(items[0].text)})"
+        for place, items in by_place.items()
+        if place != "alt"
+    ]
+    alts = by_place.get("alt", [])
+    sentences = [f"Lorem ipsum or template filler stands in {listing(parts)}"] if parts else []
+    if alts:
+        described = listing(quoted(item.text) for item in alts)
+        have = verb(len(alts), "has", "have")
+        sentences.append(f"{plural(len(alts), *PLACES['alt'])} {have} placeholder alt text: {described}")
+    if by_place.keys() & PROMINENT_PLACES:
+        severity = "high"
+    elif parts:
+        severity = None
+    else:
+        severity = "low"
+    return Hit(
+        detail="; ".join(sentences) + ".",
+        elements=tuple(item.id for item in found[:MAX_CITED]),
+        values={
+            "by_place": {place: len(items) for place, items in by_place.items()},
+            "kinds": sorted({item.kind for item in found}),
+            "min_latin_words": int(spec.threshold("min_latin_words")),
+            "min_latin_share": spec.threshold("min_latin_share"),
+        },
+        severity=severity,
+        region=found[0].box,
+    )
+
+
+RULES = (h1_missing, h1_multiple, value_prop_unclear, placeholder_copy)

@@ -2,7 +2,8 @@
 what happens, and does it go anywhere.
 
 "Primary" CTAs are the ones outside the navigation: a nav "Sign up" is useful but is not the offer
-of the page. New-age-style app-store badges (image links) count as CTAs like buttons do.
+of the page. New-age-style app-store badges (image links) count as CTAs like buttons do. Controls (menu
+toggles, carousel dots, close buttons, icon-only buttons) are not CTAs and never reach these rules.
 """
 
 from __future__ import annotations
@@ -212,7 +213,9 @@ def too_many_above_fold(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     )
 )
 def generic_text(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
-    generic = [cta for cta in facts.ctas if cta.visible and says_nothing(cta.text)]
+    # An image link's label is its picture (a store badge says "Get it on Google Play"): its alt text is
+    # no label a visitor reads.
+    generic = [cta for cta in facts.ctas if cta.visible and cta.kind != "image_link" and says_nothing(cta.text)]
     if not generic:
         return None
     hero = min(primary_above_fold(facts), key=lambda cta: (cta.box.y, cta.box.x), default=None)
@@ -235,6 +238,7 @@ _DEAD_REASONS = {
     "hash_only": 'href="#"',
     "javascript_href": "a javascript: href",
     "missing_anchor": "a link to an anchor that does not exist",
+    "no_host": "a web address without a host",
 }
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 import re
 
-from shared.models.facts import Box, Cta, DeviceFacts
+from shared.models.facts import Box, Control, Cta, DeviceFacts
 from shared.rules.spec import Hit, RuleSpec, first_viewport, rule
-from shared.rules.wording import listing, plural, quoted, verb
+from shared.rules.wording import CONTROL_NAMES, listing, plural, quoted, verb
 
 _VIEWPORT_SEPARATOR = re.compile(r"[,;]")
 
@@ -101,17 +101,28 @@ def _centre(box: Box) -> tuple[float, float]:
     return box.x + box.w / 2, box.y + box.h / 2
 
 
-def undersized_targets(ctas: list[Cta], min_px: float) -> list[Cta]:
+Target = Cta | Control
+MINOR_CONTROLS = frozenset({"carousel", "icon_button", "disclosure", "skip_link", "other"})
+
+
+def target_label(target: Target) -> str:
+    """A CTA by its label; a control by its name, or by its kind when it has none."""
+    if isinstance(target, Cta):
+        return quoted(target.text) if target.text.strip() else "(no text)"
+    return quoted(target.name) if target.name.strip() else CONTROL_NAMES[target.kind]
+
+
+def undersized_targets(targets: list[Target], min_px: float) -> list[Target]:
     """WCAG 2.5.8: a target under `min_px` in either dimension fails unless a `min_px`-wide circle centred
     on it touches no other target and no other undersized target's circle (the spacing exception)."""
-    small = [cta for cta in ctas if cta.box.w < min_px or cta.box.h < min_px]
-    small_ids = {cta.id for cta in small}
+    small = [target for target in targets if target.box.w < min_px or target.box.h < min_px]
+    small_ids = {target.id for target in small}
     radius = min_px / 2
-    failing: list[Cta] = []
+    failing: list[Target] = []
     for target in small:
         cx, cy = _centre(target.box)
         crowded = False
-        for other in ctas:
+        for other in targets:
             if other.id == target.id:
                 continue
             if other.id in small_ids:
@@ -137,36 +148,44 @@ def undersized_targets(ctas: list[Cta], min_px: float) -> list[Cta]:
         "ones apart so a thumb cannot hit the wrong one.",
         reference="https://www.w3.org/WAI/WCAG22/Understanding/target-size-minimum.html",
         thresholds={"min_px": 24},
-        escalation="Always medium.",
+        escalation="Low when the only undersized targets are minor controls (carousel dots and arrows, icon "
+        "links, accordion toggles) and axe-core finds no other.",
         devices=("mobile",),
     )
 )
 def tap_targets_small(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     min_px = spec.threshold("min_px")
-    failing = undersized_targets([cta for cta in facts.ctas if cta.visible], min_px)
+    # Calls to action and controls alike: a carousel dot or a menu toggle is tapped like a button.
+    targets: list[Target] = [*facts.ctas, *facts.controls]
+    failing = undersized_targets([target for target in targets if target.visible], min_px)
     # axe-core's target-size check also sees plain text links, which the CTA facts leave out.
     axe = [violation for violation in facts.a11y if violation.rule == "target-size"]
     axe_nodes = sum(violation.node_count for violation in axe)
     if not failing and not axe_nodes:
         return None
-    ids = [cta.id for cta in failing]
-    ids += [element for violation in axe for element in violation.element_ids if element not in ids]
-    described = [f"{quoted(cta.text)} {cta.box.w:.0f}x{cta.box.h:.0f} px" for cta in failing]
+    axe_ids = [element for violation in axe for element in violation.element_ids]
+    ids = [target.id for target in failing]
+    ids += [element for element in dict.fromkeys(axe_ids) if element not in ids]
+    described = [f"{target_label(target)} {target.box.w:.0f}x{target.box.h:.0f} px" for target in failing]
     detail = (
-        f"{plural(len(failing), 'call to action', 'calls to action')} {verb(len(failing), 'is', 'are')} "
-        f"smaller than {min_px:g}x{min_px:g} px"
+        f"{plural(len(failing), 'tap target')} {verb(len(failing), 'is', 'are')} smaller than {min_px:g}x{min_px:g} px"
     )
     detail += f" without room around them: {listing(described)}" if failing else ""
     if axe_nodes:
         detail += f"; axe-core reports {plural(axe_nodes, 'undersized target')} in all"
+    # Missing a carousel dot costs a retry; missing the menu, the close button or the offer costs the visit.
+    axe_on_failing = len(axe_ids) == axe_nodes and set(axe_ids) <= {target.id for target in failing}
+    minor = axe_on_failing and all(isinstance(t, Control) and t.kind in MINOR_CONTROLS for t in failing)
     return Hit(
         detail=detail + ".",
         elements=tuple(ids),
+        severity="low" if minor else None,
         values={
-            "undersized_ctas": len(failing),
+            "undersized_ctas": sum(isinstance(target, Cta) for target in failing),
+            "undersized_controls": sum(isinstance(target, Control) for target in failing),
             "axe_undersized_targets": axe_nodes,
             "min_px": min_px,
-            "examples": [{"id": c.id, "w": round(c.box.w), "h": round(c.box.h)} for c in failing[:5]],
+            "examples": [{"id": t.id, "w": round(t.box.w), "h": round(t.box.h)} for t in failing[:5]],
         },
         region=failing[0].box if failing else None,
     )

@@ -14,6 +14,18 @@ QUOTE_CHARS = 40
 LIST_ITEMS = 4
 _SPACE = re.compile(r"\s+")
 
+# A control (shared.models.facts.ControlKind) in words, for one that has no name of its own to quote.
+CONTROL_NAMES: dict[str, str] = {
+    "menu_toggle": "menu toggle",
+    "carousel": "carousel control",
+    "close": "close button",
+    "skip_link": "skip link",
+    "switch": "switch",
+    "disclosure": "expand/collapse control",
+    "icon_button": "icon-only button or link",
+    "other": "control",
+}
+
 
 def clip(text: str, limit: int = QUOTE_CHARS) -> str:
     text = _SPACE.sub(" ", text).strip()

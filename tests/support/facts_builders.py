@@ -1,8 +1,9 @@
 """Small builders of `PageFacts` for the rule and scoring tests (pure Python, no browser).
 
-Every builder's defaults describe a *clean* page: a clear H1 and a good CTA in the first view, a short
-labelled form, a testimonial, fast metrics, HTTPS, full meta. `evaluate(clean_page())` finds nothing, so
-a test changes one fact and sees exactly the rule that should fire. Import it; it registers nothing.
+Every builder's defaults describe a *clean* page: a clear H1 and a good CTA in the first view, a named
+carousel arrow, a short labelled form, a testimonial, real copy, fast metrics, HTTPS, full meta.
+`evaluate(clean_page())` finds nothing, so a test changes one fact and sees exactly the rule that should
+fire. Import it; it registers nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 from shared.models.facts import (
     AxeViolation,
     Box,
+    Control,
+    CopyBlock,
     Cta,
     Device,
     DeviceFacts,
@@ -142,6 +145,46 @@ def cta(
         contrast_ratio=contrast_ratio,
         font_size_px=font_size_px,
         font_weight=font_weight,
+    )
+
+
+def control(
+    id: str = "ctl-1",
+    kind: str = "carousel",
+    name: str = "Next slide",
+    *,
+    x: float = 20,
+    y: float = 1400,
+    w: float = 32,
+    h: float = 32,
+    visible: bool = True,
+) -> Control:
+    return Control(
+        id=id,
+        kind=kind,  # type: ignore[arg-type]
+        name=name,
+        box=box(x=x, y=y, w=w, h=h),
+        visible=visible,
+        above_fold=visible and y < 800,
+    )
+
+
+def copy_block(
+    id: str = "copy-1",
+    text: str = "Ledgerly files your receipts the moment you snap them.",
+    *,
+    y: float = 1100,
+    above_fold: bool = False,
+    in_testimonial: bool = False,
+    visible: bool = True,
+) -> CopyBlock:
+    return CopyBlock(
+        id=id,
+        text=text,
+        box=box(y=y, w=600, h=72),
+        visible=visible,
+        above_fold=above_fold and visible,
+        in_testimonial=in_testimonial,
     )
 
 
@@ -284,9 +327,11 @@ def device(name: Device = "desktop", **overrides: Any) -> DeviceFacts:
             ),
         ),
         "ctas": [cta()],
+        "controls": [control()],
         "forms": [form()],
         "images": [image()],
         "trust": [trust()],
+        "copy_blocks": [copy_block()],
         "navigation": Navigation(link_count=5, id="nav-1"),
         "meta": Meta(
             title="Landing pages that convert | Acme",

@@ -1,10 +1,10 @@
 // Runs the chosen axe-core rules on the top document (axe.min.js injected just before) and names each
 // failing node by the facts id of the element, or of its nearest listed ancestor (a span inside a CTA
-// is the CTA), when facts.js listed one.
+// is the CTA), when the facts listed one.
 async ({ rules, maxIds }) => {
   const state = window[Symbol.for("cro-analyzer.capture")];
   const ids = state ? state.ids : new Map();
-  const LEAF = /^(cta|h|img|field)-/;
+  const LEAF = /^(cta|ctl|h|img|field)-/;
   const idFor = (element) => {
     for (let node = element, depth = 0; node && depth < 4; node = node.parentElement, depth += 1) {
       const id = ids.get(node);

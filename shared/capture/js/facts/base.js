@@ -23,6 +23,8 @@ const clean = (text, max) => {
   return max && collapsed.length > max ? collapsed.slice(0, max - 1) + "…" : collapsed;
 };
 const lower = (value) => String(value || "").toLowerCase();
+// Text that says something: a letter or a digit in any script (not only glyphs, arrows and punctuation).
+const HAS_WORD = /[\p{L}\p{N}]/u;
 const classOf = (el) => lower(typeof el.className === "string" ? el.className : el.getAttribute("class"));
 const styleCache = new Map();
 const style = (el) => {

@@ -35,14 +35,25 @@ const colorText = (c) =>
     ? `rgb(${Math.round(c.r)}, ${Math.round(c.g)}, ${Math.round(c.b)})`
     : `rgba(${Math.round(c.r)}, ${Math.round(c.g)}, ${Math.round(c.b)}, ${Math.round(c.a * 1000) / 1000})`;
 
+// What is painted under the centre of `el` outside `layer` (a fixed or absolute box it sits in), when that
+// point is on screen.
+function paintedBeneath(el, layer) {
+  const r = el.getBoundingClientRect();
+  if (!r.width || !r.height) return null;
+  const x = r.left + r.width / 2;
+  const y = r.top + r.height / 2;
+  if (x < 0 || y < 0 || x >= viewWidth || y >= foldHeight) return null;
+  return doc.elementsFromPoint(x, y).find((other) => !layer.contains(other) && !other.contains(layer)) || null;
+}
+
 // The colour behind an element: its own and its ancestors' backgrounds composited down to the first
-// opaque one (the white canvas if none); null when an image or gradient is in the way. A fixed element
-// (a transparent site header over the hero) is painted over whatever lies beneath it on screen, not over
-// its DOM ancestors: there the walk continues with the element found beneath its centre.
-function effectiveBackground(el, depth = 0) {
+// opaque one (the white canvas if none); null when an image or gradient is in the way. A fixed or absolute
+// ancestor without an opaque background (a transparent header over the hero) floats over what is painted
+// beneath it, not over its DOM ancestors: the walk goes on there, once, when the element is on screen.
+function effectiveBackground(el) {
   const layers = [];
-  let beneath = null;
-  for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+  let jumped = false;
+  for (let node = el; node && node.nodeType === 1; ) {
     const cs = style(node);
     if (cs.backgroundImage && cs.backgroundImage !== "none") return null;
     const color = parseColor(cs.backgroundColor);
@@ -50,26 +61,14 @@ function effectiveBackground(el, depth = 0) {
       layers.push(color);
       if (color.a >= 1) break;
     }
-    if (cs.position === "fixed") {
-      beneath = depth < 2 ? backdropBeneath(node, depth) : null;
-      if (beneath === null) return null;
-      break;
-    }
+    const floating = cs.position === "fixed" || cs.position === "absolute";
+    const beneath = floating && !jumped ? paintedBeneath(el, node) : null;
+    jumped = jumped || !!beneath;
+    node = beneath || node.parentElement;
   }
-  let result = beneath || { r: 255, g: 255, b: 255, a: 1 };
+  let result = { r: 255, g: 255, b: 255, a: 1 };
   for (let i = layers.length - 1; i >= 0; i -= 1) result = over(layers[i], result);
   return result;
-}
-
-// What is painted beneath a fixed element at its centre: the background of the first element there that is
-// not part of it; null when its centre is off screen or nothing is found.
-function backdropBeneath(fixed, depth) {
-  const r = fixed.getBoundingClientRect();
-  const x = (r.left + r.right) / 2;
-  const y = (r.top + r.bottom) / 2;
-  if (x < 0 || y < 0 || x >= viewWidth || y >= foldHeight) return null;
-  const under = doc.elementsFromPoint(x, y).find((node) => !fixed.contains(node) && !node.contains(fixed));
-  return under ? effectiveBackground(under, depth + 1) : null;
 }
 
 const luminance = (c) => {

@@ -17,14 +17,24 @@ const clipAll = (value, key) => {
 const found = findOverlays();
 const overlays = overlayFacts(found);
 hideOverlays(found);
+const headings = collectHeadings();
+const { ctas, controls } = collectCtasAndControls();
+const forms = collectForms();
+const imageFacts = collectImages();
+const trust = collectTrust();
+// After the others: an element keeps the first id it is given, and copy and axe read those ids.
+const firstView = collectFirstView();
 const facts = {
   overlays,
-  headings: collectHeadings(),
-  first_view: collectFirstView(),
-  ctas: collectCtas(),
-  forms: collectForms(),
-  images: collectImages(),
-  trust: collectTrust(),
+  headings,
+  first_view: firstView,
+  ctas,
+  controls,
+  forms,
+  images: imageFacts,
+  trust,
+  // After headings, CTAs, controls and trust: their elements are the ones copy leaves out or marks.
+  copy_blocks: collectCopy(trust),
   navigation: collectNavigation(),
   meta: collectMeta(),
   text: collectText(),

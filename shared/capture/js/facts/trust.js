@@ -73,9 +73,10 @@ function collectTrust() {
     if (el && !found.some((item) => item.el === el && item.kind === kind)) found.push({ el, kind, text });
   };
 
+  // With words: a testimonial's photo (class "testimonial-img") is part of one, not one of its own.
   const testimonials = [
     ...doc.querySelectorAll("blockquote, q, [class*=testimonial i], [id*=testimonial i]"),
-  ];
+  ].filter((el) => HAS_WORD.test(el.textContent));
   for (const el of innermost(testimonials)) {
     if (el.tagName === "Q" && el.closest("blockquote")) continue;
     add(el, "testimonial", clean(el.innerText, 160));
