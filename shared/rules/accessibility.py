@@ -99,6 +99,7 @@ def contrast_low(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         reference="https://www.w3.org/WAI/WCAG22/Understanding/name-role-value.html",
         escalation="Medium when a call to action or the menu toggle has none: a screen-reader visitor cannot "
         "find the offer or the navigation.",
+        when_degraded="keep",
     )
 )
 def name_missing(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

@@ -361,6 +361,7 @@ def placeholders(facts: DeviceFacts, spec: RuleSpec) -> list[Placeholder]:
         "placeholders.",
         # Latin filler is told by vocabulary: a page really written in Latin would be taken for it.
         confidence=0.9,
+        when_degraded="keep",
     )
 )
 def placeholder_copy(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:

@@ -54,8 +54,11 @@ function submitText(form) {
   return submit ? accessibleText(submit) || null : null;
 }
 
+// A menu toggle or a close button submits nothing; an icon-only button (a paper plane) may well.
 function isSubmitLike(el) {
-  if (el.form || el.closest("form") || isControl(el)) return false;
+  if (el.form || el.closest("form")) return false;
+  const control = controlKind(el);
+  if (control !== null && control !== "icon_button") return false;
   return el.tagName !== "A" || looksLikeButton(el);
 }
 
