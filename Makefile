@@ -36,7 +36,9 @@ serve: install
 dev: install
 	$(BIN)/python scripts/dev.py
 
+# redis-server is checked on every run, not stamped: it is a system package that can come and go.
 test: install
+	sh scripts/install_test_tools.sh
 	$(BIN)/pytest $(ARGS)
 
 bench: install
