@@ -9,7 +9,7 @@ ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: install run demo serve dev test bench lint format clean
+.PHONY: install run demo serve dev test image-check bench lint format clean
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ dev: install
 test: install
 	sh scripts/install_test_tools.sh
 	$(BIN)/pytest $(ARGS)
+
+# Builds the image with buildah from a Debian stand-in base and runs every role with podman (root).
+image-check: install
+	$(BIN)/python scripts/image_check.py $(ARGS)
 
 bench: install
 	$(BIN)/python bench/capture.py
