@@ -102,7 +102,7 @@ def summary(build_s: float, size: int, base_how: str, analyses: list[Analysis], 
     for result in roles:
         browser = f", /readyz browser={result.ready.get('browser')}" if result.ready else ""
         lines.append(
-            f"role       {result.role}: through the entrypoint from FUNCTION_TARGET, as {result.uid} (not root), "
+            f"role       {result.role}: through the entrypoint from FUNCTION_TARGET, as {result.users} (not root), "
             f"HEALTHCHECK passed{browser}, SIGTERM -> exit {result.exit_code} in {result.stop_s:.1f} s"
         )
     return lines

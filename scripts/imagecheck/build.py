@@ -34,6 +34,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 BUILD_MOUNTS = (("/etc/ssl/certs", "/etc/ssl/certs"), ("/etc/pip.conf", "/etc/pip.conf"))
 DEBOOTSTRAP_TIMEOUT_S = 900.0
 BUILD_TIMEOUT_S = 1800.0
+BUILD_LABEL = "cro-analyzer.image-check.build"  # on every layer this script builds, and nothing else
 
 
 def standin_reference() -> str:
@@ -85,34 +86,37 @@ def ensure_standin(podman: Podman, *, rebuild: bool) -> tuple[str, str]:
 
 
 def build_image(podman: Podman, base: str, image: str, context: Path, log_path: Path, *, no_cache: bool) -> float:
-    """Builds `image` from the Dockerfile in `context` on `base`; the seconds it took."""
+    """Builds `image` from the Dockerfile in `context` on `base`; the seconds it took.
+
+    The builder stage is tagged too (`image`-builder, from the layers just built), so that its layers are
+    not dangling; the dangling images this script's earlier builds left (by their label) are then
+    removed, which keeps the layer cache to one build's worth however often the code changes.
+    """
     mounts = [f"{host}:{inside}:ro" for host, inside in BUILD_MOUNTS if Path(host).exists()]
-    command = [
-        "buildah",
-        "bud",
-        "--format",
-        "docker",
-        "--layers",
-        "--runtime",
-        "runc",
-        *(option for limit in ULIMITS for option in ("--ulimit", limit)),
-        *(["--no-cache"] if no_cache else []),
-        "--build-arg",
-        f"PYTHON_IMAGE={base}",
-        *(option for mount in mounts for option in ("--volume", mount)),
-        "--tag",
-        image,
-        "--file",
-        str(context / "Dockerfile"),
-        str(context),
-    ]
+
+    def bud(*options: str) -> list[str]:
+        return [
+            *("buildah", "bud", "--format", "docker", "--layers", "--runtime", "runc"),
+            *(option for limit in ULIMITS for option in ("--ulimit", limit)),
+            *("--label", f"{BUILD_LABEL}=1", "--build-arg", f"PYTHON_IMAGE={base}"),
+            *(option for mount in mounts for option in ("--volume", mount)),
+            *options,
+            *("--file", str(context / "Dockerfile"), str(context)),
+        ]
+
     say(f"building {image} (log: {log_path})")
     started = time.monotonic()
     with log_path.open("wb") as log:
-        result = subprocess.run(
-            command, stdout=log, stderr=subprocess.STDOUT, timeout=BUILD_TIMEOUT_S, env=podman.env, check=False
-        )
-    if result.returncode != 0:
-        tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
-        raise ImageCheckError("the build failed:\n" + "\n".join(tail))
-    return time.monotonic() - started
+        for command in (
+            bud(*(["--no-cache"] if no_cache else []), "--tag", image),
+            bud("--target", "builder", "--tag", f"{image}-builder"),
+        ):
+            result = subprocess.run(
+                command, stdout=log, stderr=subprocess.STDOUT, timeout=BUILD_TIMEOUT_S, env=podman.env, check=False
+            )
+            if result.returncode != 0:
+                tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+                raise ImageCheckError("the build failed:\n" + "\n".join(tail))
+    seconds = time.monotonic() - started
+    podman("image", "prune", "--force", "--filter", f"label={BUILD_LABEL}")
+    return seconds

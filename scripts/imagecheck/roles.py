@@ -34,9 +34,10 @@ REPORT_TIMEOUT_S = 120.0
 
 @dataclass
 class RoleResult:
+    """What one role showed: its processes' users, its /readyz checks, how it stopped."""
+
     role: str
-    uid: str
-    healthcheck: bool = False
+    users: str
     ready: dict[str, object] = field(default_factory=dict)
     exit_code: int | None = None
     stop_s: float | None = None
@@ -122,10 +123,9 @@ class Container:
         users = self.process_users()
         if not users or users & {"root", "0"}:
             raise ImageCheckError(f"{self.role} runs processes as {sorted(users)}")
-        result = RoleResult(self.role, uid=",".join(sorted(users)))
+        result = RoleResult(self.role, users=",".join(sorted(users)))
         if not self.healthcheck_passes():
             raise ImageCheckError(f"the HEALTHCHECK of {self.role} failed:\n{self.logs()}")
-        result.healthcheck = True
         if self.port is not None:
             ready = httpx.get(f"{self.url}/readyz", timeout=START_TIMEOUT_S)
             if ready.status_code != 200:
