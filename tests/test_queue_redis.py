@@ -153,6 +153,12 @@ async def test_a_consumer_cannot_acknowledge_a_message_another_took_over(rt: Run
         StreamWorker(rt.redis, settings, record, consumer="fresh", concurrency=1).run(second_stop)
     )
     await _until(lambda: _pending_owner(rt), "fresh")
+
+    async def delivered() -> int:
+        return len(taken)
+
+    # XAUTOCLAIM makes "fresh" the owner before its handler is called: wait for the call too.
+    await _until(delivered, 1)
     assert taken[0].job_id == job.id and taken[0].attempt == 2
     first_stop.set()
     gate.set()
