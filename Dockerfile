@@ -17,26 +17,25 @@ ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
 
-# Build tools only for a dependency that ships no wheel for this platform; they stay in this stage.
-# Their versions are whatever bookworm ships: nothing of them reaches the final image.
-# hadolint ignore=DL3008
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends build-essential \
-    && rm -rf /var/lib/apt/lists/*
-
+# No compiler, in this stage either: every package of the lock ships a manylinux wheel for amd64 and for
+# arm64 (docker/lock.py hashes both and fails on a package that has none), and --only-binary=:all: makes
+# pip refuse to build one from source rather than reach for a toolchain that is not here.
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
-# Dependencies first, from the lock (docker/lock.py), so code changes reuse this layer.
+# Dependencies first, from the lock (docker/lock.py), so code changes reuse this layer. Hashes make pip
+# take exactly the locked files and --no-deps nothing else: a dependency the lock lacks (one behind a
+# marker that only this interpreter meets) fails `pip check` instead of arriving unpinned.
 COPY docker/requirements.lock docker/requirements.lock
-RUN pip install --no-cache-dir --requirement docker/requirements.lock
+RUN pip install --no-cache-dir --require-hashes --no-deps --only-binary=:all: --requirement docker/requirements.lock
 
+# The build backend (setuptools, pinned in pyproject.toml) comes from the lock too: no build isolation,
+# which would fetch it unhashed.
 COPY pyproject.toml README.md ./
 COPY shared ./shared
-RUN pip install --no-cache-dir --no-deps . \
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . \
     && pip check
-
 
 FROM ${PYTHON_IMAGE} AS runtime
 
@@ -48,11 +47,15 @@ FROM ${PYTHON_IMAGE} AS runtime
 # fonts-noto-cjk (about 60 MB) for Chinese, Japanese and Korean pages.
 # tini is PID 1: it forwards SIGTERM to the role and reaps the zombies Chromium's helper processes leave
 # when the browser is killed; Cloud Run has no `docker run --init`.
+# libatomic1: the Node.js driver inside the playwright wheel links libatomic.so.1, which nothing else
+# here pulls in (a development machine has it through gcc).
 # Versions are not pinned: bookworm's security updates must reach Chromium on every rebuild.
+# apt-get clean: a base without Debian's docker-clean apt hook would keep the ~240 MB of .deb files.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        chromium-headless-shell fonts-dejavu-core fonts-liberation fonts-noto-color-emoji tini \
+        chromium-headless-shell fonts-dejavu-core fonts-liberation fonts-noto-color-emoji libatomic1 tini \
+    && apt-get clean \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 app \
@@ -61,7 +64,7 @@ RUN groupadd --system --gid 10001 app \
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 COPY functions ./functions
-COPY docker/entrypoint.sh docker/healthcheck.py ./docker/
+COPY docker/entrypoint.sh docker/healthcheck.py docker/browser_check.py ./docker/
 
 # Chromium's sandbox needs unprivileged user namespaces, which Docker's default seccomp profile, Cloud
 # Run and Render do not promise: with it on, the browser may not start at all ("No usable sandbox!").
@@ -80,6 +83,10 @@ ENV PATH=/opt/venv/bin:$PATH \
 
 USER 10001:10001
 EXPOSE 8080
+
+# Chromium started once through Playwright, as the roles start it, by the user they run as: a library
+# missing from this stage fails the build here, not every analysis in production.
+RUN python /app/docker/browser_check.py
 
 # Liveness only (docker/healthcheck.py): /healthz for HTTP roles, the process for the worker.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -9,7 +9,7 @@ ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: install run demo serve dev test bench lint format clean
+.PHONY: install run demo serve dev test image-check bench lint format clean
 
 install: $(STAMP)
 
@@ -36,8 +36,14 @@ serve: install
 dev: install
 	$(BIN)/python scripts/dev.py
 
+# redis-server is checked on every run, not stamped: it is a system package that can come and go.
 test: install
+	sh scripts/install_test_tools.sh
 	$(BIN)/pytest $(ARGS)
+
+# Builds the image with buildah from a Debian stand-in base and runs every role with podman (root).
+image-check: install
+	$(BIN)/python scripts/image_check.py $(ARGS)
 
 bench: install
 	$(BIN)/python bench/capture.py

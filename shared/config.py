@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     browser_op_timeout_s: float = Field(
         30.0, gt=0, le=300, description="Budget for launching Chromium, opening or closing a context."
     )
+    browser_check_cache_s: float = Field(
+        60.0, ge=0, le=3600, description="How long /readyz reuses its answer to whether Chromium starts; 0 = each time."
+    )
     responsiveness_probe_s: float = Field(
         2.0, gt=0, le=60, description="How long the page may take to answer a trivial script before its JS is stopped."
     )

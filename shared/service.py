@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from shared.capture.locate import locate_chromium
 from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
 from shared.logs import job_context
@@ -98,6 +98,8 @@ class Runtime:
         self._analyze_override = analyze
         self._engine: Engine | None = None
         self._engine_lock = asyncio.Lock()
+        self._browser_answer: tuple[float, bool] | None = None  # (monotonic time, answer)
+        self._browser_check_lock = asyncio.Lock()
 
     @classmethod
     async def create(cls, settings: Settings, *, analyze: AnalyzeFn | None = None) -> Runtime:
@@ -117,6 +119,19 @@ class Runtime:
 
                 self._engine = Engine(self.settings)
         return self._engine
+
+    async def browser_starts(self) -> bool:
+        """Whether this process's Chromium runs, or can be started now. The engine's own pool answers, so
+        a browser started here is the one the next analysis or PDF uses; the answer is kept for
+        `browser_check_cache_s`, so frequent probes do not relaunch a browser that cannot start (each try
+        may take `browser_op_timeout_s`), and concurrent probes share one launch."""
+        async with self._browser_check_lock:
+            answer = self._browser_answer
+            if answer is not None and time.monotonic() - answer[0] < self.settings.browser_check_cache_s:
+                return answer[1]
+            starts = await (await self.engine()).browser.check()
+            self._browser_answer = (time.monotonic(), starts)
+            return starts
 
     async def close(self) -> None:
         """Stops taking work, lets running work finish or release its leases, then frees connections."""
@@ -509,8 +524,10 @@ async def _succeeded_job(rt: Runtime, job_id: str) -> Job:
 # --- operations ---------------------------------------------------------------------------------------
 
 
-async def readiness(rt: Runtime) -> dict[str, bool | str]:
-    """store and queue reachable, a browser for analyses, Claude configured; `ready` sums up.
+async def readiness(rt: Runtime, *, browser: bool = True) -> dict[str, bool | str]:
+    """store and queue reachable, Chromium starts (launched once, see `Runtime.browser_starts`), Claude
+    configured; `ready` sums up. `browser=False` is for a process that never starts Chromium: it reports
+    "unused" and launches nothing.
 
     Claude missing does not make the service unready: reports then say the model was not used.
     """
@@ -519,20 +536,21 @@ async def readiness(rt: Runtime) -> dict[str, bool | str]:
     except (RedisError, TimeoutError, OSError):
         store_ok = False
     queue_ok = await rt.queue.check()
-    browser: bool | str = "injected" if rt._analyze_override is not None else _browser_available(rt.settings)
+    browser_state: bool | str
+    if rt._analyze_override is not None:
+        browser_state = "injected"
+    elif not browser:
+        browser_state = "unused"
+    else:
+        browser_state = await rt.browser_starts()
     return {
-        "ready": bool(store_ok and queue_ok and browser is not False),
+        "ready": bool(store_ok and queue_ok and browser_state is not False),
         "store": store_ok,
         "queue": queue_ok,
         "queue_backend": rt.settings.queue_backend,
-        "browser": browser,
+        "browser": browser_state,
         "claude": rt.settings.llm_configured,
     }
-
-
-def _browser_available(settings: Settings) -> bool:
-    executable = locate_chromium(settings)
-    return executable is not None and executable.exists()
 
 
 def _now() -> datetime:

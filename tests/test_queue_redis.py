@@ -20,6 +20,7 @@ from tests.support.scripted_analysis import ScriptedAnalysis
 
 TRANSIENT = AnalysisError(ErrorCode.browser_crashed, "the browser went away")
 PERMANENT = AnalysisError(ErrorCode.dns_failure, "no such host")
+ACK_TIMEOUT_S = 5.0
 
 
 @pytest.fixture
@@ -59,13 +60,23 @@ async def submit(rt: Runtime, path: str = "/") -> Job:
     return (await submit_job(rt, request(path), principal="p", idempotency_key=None)).job
 
 
+async def acknowledged(rt: Runtime, timeout_s: float = ACK_TIMEOUT_S) -> None:
+    """Waits until the group has nothing pending: the worker acknowledges once the handler has returned,
+    which is after the job already reads succeeded."""
+    stream = rt.store.keys.stream
+    async with asyncio.timeout(timeout_s):
+        while True:
+            if (await rt.redis.xpending(stream, GROUP))["pending"] == 0:
+                return
+            await asyncio.sleep(0.02)
+
+
 async def test_worker_consumes_a_job_and_acknowledges_it(rt: Runtime, worker: list[Delivery]) -> None:
     done = await wait_until(rt, (await submit(rt)).id)
     assert done.status == "succeeded"
+    await acknowledged(rt)
     assert [d.attempt for d in worker] == [1]
-    stream = rt.store.keys.stream
-    assert (await rt.redis.xpending(stream, GROUP))["pending"] == 0
-    assert await rt.redis.xlen(stream) == 0
+    assert await rt.redis.xlen(rt.store.keys.stream) == 0
 
 
 async def test_transient_failure_waits_its_backoff_then_succeeds(
@@ -142,6 +153,12 @@ async def test_a_consumer_cannot_acknowledge_a_message_another_took_over(rt: Run
         StreamWorker(rt.redis, settings, record, consumer="fresh", concurrency=1).run(second_stop)
     )
     await _until(lambda: _pending_owner(rt), "fresh")
+
+    async def delivered() -> int:
+        return len(taken)
+
+    # XAUTOCLAIM makes "fresh" the owner before its handler is called: wait for the call too.
+    await _until(delivered, 1)
     assert taken[0].job_id == job.id and taken[0].attempt == 2
     first_stop.set()
     gate.set()

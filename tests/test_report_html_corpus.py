@@ -7,9 +7,7 @@ run as the engine runs them, in the session's shared Chromium.
 
 from __future__ import annotations
 
-import asyncio
 import io
-import subprocess
 from typing import NamedTuple
 
 import pytest
@@ -27,6 +25,7 @@ from shared.report.markers import place_region
 from shared.report.pdf import render_pdf
 from shared.rules import evaluate
 from tests.conftest import make_settings
+from tests.support.pdf import pdf_text
 from tests.support.reports import marker_geometry
 from tests.support.servers import LoopbackServer
 
@@ -99,9 +98,6 @@ async def test_real_page_report_marks_its_findings_and_prints(agency: Outcome, r
 
     pdf = await render_pdf(html, report_browser)
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 2
-    extracted = await asyncio.to_thread(
-        subprocess.run, ["pdftotext", "-", "-"], input=pdf, capture_output=True, timeout=60, check=True
-    )
-    text = " ".join(extracted.stdout.decode().split())
+    text = " ".join(pdf_text(pdf).split())
     assert report.final_url in text
     assert labels.title in text

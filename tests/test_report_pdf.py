@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
-from PIL import Image
 from pypdf import PdfReader
 
 from shared.capture.browser import BrowserPool
@@ -16,6 +13,7 @@ from shared.errors import AnalysisError
 from shared.models.report import Report
 from shared.report.html import render_html
 from shared.report.pdf import render_pdf
+from tests.support.pdf import pdf_page_images
 from tests.support.servers import ConnectionSentinel
 
 pytestmark = pytest.mark.browser
@@ -41,23 +39,13 @@ def test_pdf_holds_the_report(sample_pdf: bytes, sample_report: Report) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
-def test_pdf_pages_render_with_the_screenshots(sample_pdf: bytes, tmp_path: Path) -> None:
-    """poppler draws the first pages: they carry colour (gauges, screenshots), not just text."""
-    result = subprocess.run(
-        ["pdftoppm", "-r", "30", "-f", "1", "-l", "3", "-png", "-", "page"],
-        input=sample_pdf,
-        cwd=tmp_path,
-        capture_output=True,
-        timeout=60,
-        check=True,
-    )
-    assert result.returncode == 0
-    pages = sorted(path for path in tmp_path.iterdir() if path.suffix == ".png")
+def test_pdf_pages_render_with_the_screenshots(sample_pdf: bytes) -> None:
+    """PDFium draws the first pages: they carry colour (gauges, screenshots), not just text."""
+    pages = pdf_page_images(sample_pdf, pages=3, dpi=30)
     assert len(pages) == 3
-    for path in pages:
-        image = Image.open(path).convert("RGB")
+    for number, image in enumerate(pages, start=1):
         colours = image.getcolors(maxcolors=image.width * image.height) or []
-        assert len(colours) > 50, path.name
+        assert len(colours) > 50, f"page {number}"
 
 
 async def test_printing_makes_no_network_request(report_browser: BrowserPool, sample_report: Report) -> None:

@@ -1,17 +1,21 @@
 """`cro-analyzer worker` as real subprocesses on a real redis-server: a consumer killed with SIGKILL
 mid-job leaves the job to another consumer (XAUTOCLAIM after the lease), SIGTERM finishes or hands back
-the running job and exits 0, and every log line is JSON with the job id."""
+the running job and exits 0, every log line is JSON with the job id, and each process has its own
+consumer name."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
+import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from shared.cli.worker import default_consumer
 from shared.models.api import Job
 from shared.service import Runtime, submit_job
 from tests.support.jobs import WorkerProcess, jobs_settings, request, wait_until, worker_env
@@ -116,3 +120,9 @@ async def test_sigterm_past_the_grace_hands_the_job_back(
     done = await wait_until(rt, job.id)
     assert done.status == "succeeded"
     assert len(analyses(tmp_path)) == 2
+
+
+def test_each_worker_process_has_its_own_consumer_name() -> None:
+    first, second = default_consumer(), default_consumer()
+    assert first != second, "two workers with one hostname and PID (two containers) would share a consumer"
+    assert first.startswith(f"{socket.gethostname()}-{os.getpid()}-")

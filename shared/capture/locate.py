@@ -1,4 +1,4 @@
-"""Where the Chromium executable is: without importing Playwright, so readiness checks stay cheap."""
+"""Where the Chromium executable is, found without importing Playwright."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 import os
+import secrets
 import signal
 import socket
 
@@ -30,7 +31,9 @@ log = logging.getLogger(__name__)
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("worker", help="consume the Redis Streams queue", description=__doc__)
     parser.add_argument("--concurrency", type=int, default=None, help="analyses at once (default WORKER_CONCURRENCY)")
-    parser.add_argument("--consumer", default=None, help="consumer name in the group (default host-pid)")
+    parser.add_argument(
+        "--consumer", default=None, help="consumer name in the group (default host-pid-random, unique per process)"
+    )
     add_analyze_fn_option(parser)
     parser.set_defaults(run=run)
 
@@ -49,10 +52,18 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= concurrency <= 64:
         log.error("--concurrency must be between 1 and 64")
         return EXIT_CONFIG
-    consumer = args.consumer or f"{socket.gethostname()}-{os.getpid()}"
+    consumer = args.consumer or default_consumer()
     analyze = load_analyze_fn(args.analyze_fn)
     asyncio.run(_consume(settings, consumer, concurrency, analyze))
     return EXIT_OK
+
+
+def default_consumer() -> str:
+    """This process's name in the consumer group. Host and PID alone repeat: in a container the worker
+    always has the same PID, and two replicas may share a hostname; two workers under one name would
+    each settle the other's deliveries. The random part makes it unique; a departed name is forgotten
+    by the worker loop (WORKER_FORGET_CONSUMER_AFTER_S), so names do not pile up in the group."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 async def _consume(settings: Settings, consumer: str, concurrency: int, analyze: AnalyzeFn | None) -> None:

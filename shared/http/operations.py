@@ -93,3 +93,5 @@ class Operation:
     auth: Auth = "none"
     tag: str = "analyses"
     description: str = ""
+    # Starts Chromium (an analysis, a PDF): a process serving one has /readyz check that the browser starts.
+    uses_browser: bool = False

@@ -6,6 +6,7 @@ start docker/entrypoint.sh directly, as the container would, for each role.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import signal
@@ -14,8 +15,9 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any
 
 import hcl2
@@ -23,6 +25,7 @@ import httpx
 import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
+from packaging.requirements import Requirement
 
 from shared.config import Settings
 from tests.support.servers import free_port
@@ -33,6 +36,7 @@ DOCKERIGNORE = REPO_ROOT / ".dockerignore"
 ENTRYPOINT = REPO_ROOT / "docker" / "entrypoint.sh"
 HEALTHCHECK = REPO_ROOT / "docker" / "healthcheck.py"
 LOCK_FILE = REPO_ROOT / "docker" / "requirements.lock"
+LOCK_SCRIPT = REPO_ROOT / "docker" / "lock.py"
 RENDER_BLUEPRINT = REPO_ROOT / "render.yaml"
 INFRA_DIR = REPO_ROOT / "infra"
 
@@ -325,11 +329,47 @@ def healthcheck(env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def iter_lock(path: Path = LOCK_FILE) -> Iterator[tuple[str, str]]:
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            name, version = line.split("==")
-            yield name, version
+@dataclass(frozen=True)
+class LockEntry:
+    name: str
+    version: str
+    hashes: tuple[str, ...]
+
+
+def iter_lock(path: Path = LOCK_FILE) -> Iterator[LockEntry]:
+    """The lock's requirements: `name==version` with `--hash=sha256:...` options on continuation lines."""
+    text = path.read_text(encoding="utf-8").replace("\\\n", " ")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        requirement, *options = line.split()
+        name, version = requirement.split("==")
+        assert all(option.startswith("--hash=sha256:") for option in options), line
+        yield LockEntry(name, version, tuple(option.removeprefix("--hash=sha256:") for option in options))
+
+
+def installed_requirements(name: str, version: str) -> list[Requirement]:
+    """What the installed distribution `name` requires, if this machine has that version (the lock's own
+    build backend, say, is not installed here); else nothing to check."""
+    try:
+        distribution = metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return []
+    if distribution.version != version:
+        return []
+    return [Requirement(line) for line in distribution.requires or ()]
+
+
+def lock_script() -> ModuleType:
+    """docker/lock.py as a module: docker/ is the image's build context, not a package."""
+    name = "cro_docker_lock"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, LOCK_SCRIPT)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses resolve their annotations through sys.modules
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 # --- Settings from a platform's environment ---------------------------------------------------------------

@@ -15,10 +15,17 @@ from shared.http.schemas import Health, Readiness
 log = logging.getLogger(__name__)
 
 
+def uses_browser(ctx: ApiContext) -> bool:
+    """Whether this process ever starts Chromium: it serves an operation that does (the analyze task, the
+    PDF report), or its queue runs analyses in-process (inline). A submit function behind Cloud Tasks or
+    Redis Streams does neither, so its readiness launches no browser."""
+    return ctx.settings.queue_backend == "inline" or any(operation.uses_browser for operation in ctx.operations)
+
+
 async def readiness_checks(ctx: ApiContext) -> dict[str, bool | str]:
     """What `service.readiness` reports, or why the runtime itself could not be had."""
     try:
-        return await service.readiness(await ctx.runtime())
+        return await service.readiness(await ctx.runtime(), browser=uses_browser(ctx))
     except Exception as exc:
         log.warning("readiness check failed: %s", exc)
         return {"ready": False, "runtime": False, "runtime_error": type(exc).__name__}

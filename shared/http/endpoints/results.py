@@ -98,6 +98,7 @@ GET_ANALYSIS = Operation(
 
 def _report_file_operation(fmt: ReportFormat, media_type: str) -> Operation:
     return Operation(
+        uses_browser=fmt == "pdf",  # printed by this process's Chromium
         method="GET",
         path=f"/v1/analyses/{{job_id}}/report.{fmt}",
         name=f"get_report_{fmt}",

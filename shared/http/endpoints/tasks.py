@@ -61,6 +61,7 @@ ANALYZE_TASK = Operation(
         "header. Safe to deliver more than once: a lease lets one attempt run and a finished job is acknowledged."
     ),
     handler=analyze_task,
+    uses_browser=True,
     body=TaskPayload,
     params=(
         Param(

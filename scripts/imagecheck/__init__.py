@@ -1,0 +1,1 @@
+"""The parts of `make image-check` (scripts/image_check.py)."""
