@@ -95,14 +95,10 @@ async def test_a_url_that_passed_at_submit_is_refused_when_the_browser_connects(
 
         assert await check_target(url, allowlist, resolver=resolver) == url  # submit-time check: allowed
         guard = EgressGuard(allowlist, resolver=resolver)
-        async with guard.session() as session:
-            context = await proxied_context(browser_pool, session)
-            try:
-                page = await context.new_page()
-                with pytest.raises(Exception, match="ERR_"):
-                    await page.goto(url)  # the browser's own connection meets the second answer
-            finally:
-                await context.close()
+        async with guard.session() as session, proxied_context(browser_pool, session) as context:
+            page = await context.new_page()
+            with pytest.raises(Exception, match="ERR_"):
+                await page.goto(url)  # the browser's own connection meets the second answer
         refusal = session.refusal_for(REBINDING_NAME, site.port)
         assert refusal is not None and refusal.reason == "dns_failure"
         assert site.hits == [] and rebound.connections == 0
@@ -125,16 +121,12 @@ async def test_a_page_cannot_rebind_its_own_origin_to_a_private_address(browser_
         allowlist = Allowlist.parse([f"127.0.0.1:{site.port}"])
         resolver = RebindingResolver(first=["127.0.0.1"], then=["127.0.0.2"])
         guard = EgressGuard(allowlist, resolver=resolver)
-        async with guard.session() as session:
-            context = await proxied_context(browser_pool, session)
-            try:
-                page = await context.new_page()
-                response = await page.goto(f"http://{REBINDING_NAME}:{site.port}/")
-                assert response is not None and response.ok
-                await page.wait_for_function("document.title !== 'probe'", timeout=10_000)
-                assert await page.title() == "refused"
-            finally:
-                await context.close()
+        async with guard.session() as session, proxied_context(browser_pool, session) as context:
+            page = await context.new_page()
+            response = await page.goto(f"http://{REBINDING_NAME}:{site.port}/")
+            assert response is not None and response.ok
+            await page.wait_for_function("document.title !== 'probe'", timeout=10_000)
+            assert await page.title() == "refused"
         await wait_until(lambda: session.refusal_for(REBINDING_NAME) is not None, "the rebound fetch to be refused")
         assert "/" in site.hits and "/secret" not in site.hits
         assert rebound.connections == 0
