@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,12 +224,6 @@ def _child(target: str, config: dict[str, Any]) -> None:
             result = asyncio.run(scenario(DNSLab(config, fake)))
             result["queries"] = [asdict(query) for query in fake.seen()]
     print(RESULT_MARK + json.dumps(result), flush=True)
-
-
-@contextlib.contextmanager
-def elapsed() -> Iterator[Callable[[], float]]:
-    started = time.monotonic()
-    yield lambda: round(time.monotonic() - started, 3)
 
 
 if __name__ == "__main__":
