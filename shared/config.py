@@ -64,7 +64,18 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(10_000_000, ge=10_000, description="Largest HTML document accepted.")
     axe_enabled: bool = Field(True, description="Run axe-core accessibility checks.")
     dns_timeout_s: float = Field(
-        5.0, gt=0, le=60, description="Budget for resolving one host name (getaddrinfo can hang)."
+        5.0,
+        gt=0,
+        le=60,
+        description="Budget for resolving one host name, a wait for a lookup slot included; a name with no "
+        "answer by then fails as a transient error.",
+    )
+    egress_max_dns_lookups: int = Field(
+        8,
+        ge=1,
+        le=256,
+        description="DNS lookups one egress session (a browser context, a webhook) may have in flight; more "
+        "wait for a slot within DNS_TIMEOUT_S.",
     )
     egress_handshake_timeout_s: float = Field(
         5.0, gt=0, le=60, description="A client of the egress proxy that sends no complete request by then is dropped."
@@ -216,6 +227,13 @@ class Settings(BaseSettings):
     )
     allow_anonymous_tasks: bool = Field(False, description="Local development only.")
     rate_limit_per_minute: int = Field(120, ge=0, description="Submits per API key per minute; 0 = off.")
+    dns_lookups_per_key: int = Field(
+        4,
+        ge=1,
+        le=256,
+        description="DNS lookups the submits of one API key (url, callback_url) may have in flight; more wait "
+        "for a slot within DNS_TIMEOUT_S, then answer 503.",
+    )
     max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest request body accepted (413 above).")
     public_base_url: str | None = Field(
         None, description="Base of links in responses and webhooks (https://cro.example.com); else see TRUSTED_HOSTS."

@@ -27,6 +27,7 @@ from shared.models.api import AnalysisRequest, Job, JobError, Progress, WebhookS
 from shared.models.report import Report
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.policy import check_target
+from shared.netguard.resolver import KeyedSlots, Resolver, system_resolver
 from shared.queue import Delivery, DeliveryOutcome, Queue, build_queue
 from shared.store import JobStore, connect_redis
 from shared.store.fingerprints import body_digest, cache_fingerprint, request_digest
@@ -89,6 +90,8 @@ class Runtime:
         self.redis = redis
         self.store = JobStore(redis, settings)
         self.allowlist = Allowlist.parse(settings.allowed_private_hosts)
+        self.resolver: Resolver = system_resolver(settings.dns_timeout_s)
+        self.dns_slots = KeyedSlots(settings.dns_lookups_per_key)
         self.queue: Queue = build_queue(
             settings,
             redis,
@@ -156,15 +159,24 @@ async def submit_job(
 ) -> SubmitOutcome:
     """Creates (or finds) the job for `request` and hands new ones to the queue.
 
-    Raises InputError (URL policy), IdempotencyConflict, ServiceUnavailable.
+    Raises InputError (URL policy), AnalysisError (DNS gave no answer in time: transient),
+    IdempotencyConflict, ServiceUnavailable. The job keeps `callback_url` as the check normalised it; the
+    Idempotency-Key compares the body as the client sent it.
     """
-    dns_timeout_s = rt.settings.dns_timeout_s
-    url = await check_target(request.url, rt.allowlist, resolve_timeout_s=dns_timeout_s)
+    budget_s = rt.settings.dns_timeout_s
+    # The caller's lookups share the caller's slots: slow names cost their own submits, not another key's.
+    resolver = rt.dns_slots.resolver_for(principal, rt.resolver)
+    url = await check_target(request.url, rt.allowlist, field="url", resolve_timeout_s=budget_s, resolver=resolver)
+    stored = request
     if request.callback_url is not None:
-        await check_target(request.callback_url, rt.allowlist, resolve_timeout_s=dns_timeout_s)
+        callback = await check_target(
+            request.callback_url, rt.allowlist, field="callback_url", resolve_timeout_s=budget_s, resolver=resolver
+        )
+        # What was checked is what is delivered to: the raw string may parse to another host elsewhere.
+        stored = request.model_copy(update={"callback_url": callback})
     now = _now()
     webhook = WebhookState(status="pending") if request.callback_url else None
-    queued = Job(id=uuid.uuid4().hex, status="queued", url=url, request=request, created_at=now, webhook=webhook)
+    queued = Job(id=uuid.uuid4().hex, status="queued", url=url, request=stored, created_at=now, webhook=webhook)
     cached = queued.model_copy(
         update={
             "status": "succeeded",
@@ -185,7 +197,7 @@ async def submit_job(
             cached=cached,
             cache_fingerprint=cache_fingerprint(url, request.devices, request.llm),
             use_cache=not request.force,
-            request_digest=request_digest(principal, request, url),
+            request_digest=request_digest(principal, stored, url),
             idempotency=idempotency,
             enqueue_to_stream=rt.queue.name == "redis",
         )

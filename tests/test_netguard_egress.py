@@ -76,13 +76,19 @@ async def _hanging(host: str, port: int) -> Sequence[IPAddress]:
     return []
 
 
+async def _internal(host: str, port: int) -> Sequence[IPAddress]:
+    return [ipaddress.ip_address("10.0.0.5")]
+
+
 @pytest.mark.parametrize(
     ("host", "resolver", "code", "reason"),
     [
         ("127.0.0.1", _unresolvable, 0x02, "blocked"),
         ("::1", _unresolvable, 0x02, "blocked"),
+        ("localhost", _unresolvable, 0x02, "blocked"),
         ("metadata.google.internal", _unresolvable, 0x02, "blocked"),
         ("nowhere.example", _unresolvable, 0x04, "dns_failure"),
+        ("intranet.example", _internal, 0x04, "dns_failure"),
         ("slow.example", _hanging, 0x04, "dns_timeout"),
     ],
 )
@@ -95,6 +101,52 @@ async def test_refusals_are_logged_and_answered(host: str, resolver: object, cod
     refusal = session.refusal_for(host, 80)
     assert refusal is not None and refusal.reason == reason
     assert session.connections == 0
+    if reason == "dns_failure":  # an internal name and a missing one look the same to the page
+        assert refusal.why == "does not resolve to a public address"
+
+
+class CountingResolver:
+    """Resolves `fast*` names at once; holds every other name until released. Counts lookups in flight."""
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.most = 0
+        self.release = asyncio.Event()
+
+    async def __call__(self, host: str, port: int) -> Sequence[IPAddress]:
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        try:
+            if not host.startswith("fast"):
+                await self.release.wait()
+            return [ipaddress.ip_address("127.0.0.1")]
+        finally:
+            self.in_flight -= 1
+
+
+async def test_lookups_are_bounded_per_session_and_a_busy_session_does_not_slow_another() -> None:
+    resolver = CountingResolver()
+    with LoopbackSentinel(("127.0.0.1",)) as upstream:
+        guard = EgressGuard(
+            Allowlist.parse([f"127.0.0.1:{upstream.port}"]), resolver=resolver, max_dns_lookups=3, resolve_timeout_s=2
+        )
+        async with guard.session() as busy, guard.session() as other:
+            slow = [
+                asyncio.create_task(socks_connect(busy.proxy_url, f"slow-{n}.example", upstream.port))
+                for n in range(20)
+            ]
+            await wait_until(lambda: resolver.in_flight == 3, "the busy session to fill its lookup slots")
+            started = asyncio.get_running_loop().time()
+            quick = [await socks_connect(other.proxy_url, f"fast-{n}.example", upstream.port) for n in range(5)]
+            took = asyncio.get_running_loop().time() - started
+            assert [reply.code for reply in quick] == [0x00] * 5
+            assert took < 1.0, f"another session's lookups waited {took:.2f} s"
+            assert resolver.most == 4  # the busy session's 3, and one of the other session's at a time
+            resolver.release.set()
+            replies = await asyncio.gather(*slow)
+            for reply in (*quick, *replies):
+                reply.writer.close()
+    assert all(reply.code == 0x00 for reply in replies), "waiting for a slot within the budget is not a refusal"
 
 
 async def test_an_allowlisted_endpoint_that_refuses_is_connect_failed() -> None:
@@ -180,12 +232,13 @@ def test_from_settings_carries_every_bound() -> None:
         egress_handshake_timeout_s=2.5,
         egress_max_connections=7,
         egress_max_refusals_logged=11,
+        egress_max_dns_lookups=3,
         navigation_timeout_s=9,
     )
     guard = EgressGuard.from_settings(settings)
     assert guard.allowlist.allows("127.0.0.1", 8080)
     assert (guard._resolve_timeout_s, guard._handshake_timeout_s, guard._max_connections) == (1.5, 2.5, 7)
-    assert (guard._connect_timeout_s, guard._max_refusals_logged) == (9, 11)
+    assert (guard._connect_timeout_s, guard._max_refusals_logged, guard._max_dns_lookups) == (9, 11, 3)
 
 
 async def test_the_refusal_log_keeps_the_latest_within_its_bound() -> None:

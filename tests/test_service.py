@@ -4,9 +4,10 @@ attempts, leases taken over or expired, shutdown mid-attempt, readiness, and the
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from http.server import SimpleHTTPRequestHandler
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from shared.errors import AnalysisError, ErrorCode, InputError
 from shared.logs import JsonFormatter, job_context
 from shared.models.api import Job
+from shared.netguard.addresses import IPAddress
 from shared.service import (
     Delivery,
     JobNotFinished,
@@ -215,6 +217,68 @@ async def test_policy_errors_reach_the_caller(rt: Runtime) -> None:
         )
     assert caught.value.code == ErrorCode.blocked_by_policy
     assert [key async for key in rt.redis.scan_iter(match="test:job:*")] == []
+
+
+class SlowNames:
+    """Answers `slow*` names only after `hold_s`, everything else at once (with the allowlisted target)."""
+
+    def __init__(self, hold_s: float) -> None:
+        self.hold_s = hold_s
+        self.in_flight: dict[str, int] = {}
+
+    async def __call__(self, host: str, port: int) -> Sequence[IPAddress]:
+        if host.startswith("slow"):
+            self.in_flight[host] = self.in_flight.get(host, 0) + 1
+            try:
+                await asyncio.sleep(self.hold_s)
+            finally:
+                self.in_flight[host] -= 1
+        return [ipaddress.ip_address("127.0.0.1")]
+
+
+async def test_one_keys_slow_callback_hosts_do_not_hold_up_another_keys_submit(redis_url: str) -> None:
+    rt = await Runtime.create(
+        jobs_settings(redis_url, dns_timeout_s=1.0, dns_lookups_per_key=3), analyze=ScriptedAnalysis()
+    )
+    names = SlowNames(hold_s=5.0)
+    rt.resolver = names
+    try:
+        slow = [
+            asyncio.create_task(
+                submit_job(
+                    rt,
+                    request(f"/a{n}", callback_url=f"http://slow-{n}.example:8000/hook"),
+                    principal="key_a",
+                    idempotency_key=None,
+                )
+            )
+            for n in range(10)
+        ]
+        await asyncio.sleep(0.1)
+        assert sum(names.in_flight.values()) == 3, "key A holds its 3 lookup slots and no more"
+        started = asyncio.get_running_loop().time()
+        other = await submit_job(
+            rt, request("/b", callback_url="http://hooks-b.example:8000/hook"), principal="key_b", idempotency_key=None
+        )
+        assert asyncio.get_running_loop().time() - started < 0.5
+        assert other.created
+        failures = await asyncio.gather(*slow, return_exceptions=True)
+        assert all(isinstance(f, AnalysisError) and f.code is ErrorCode.connection_failed for f in failures)
+        assert all(not f.permanent and f.details["field"] == "callback_url" for f in failures)  # type: ignore[union-attr]
+        assert len(rt.dns_slots) == 0, "no per-key state is left once a key's lookups are done"
+    finally:
+        await rt.close()
+
+
+async def test_the_job_keeps_the_callback_url_the_check_normalised(rt: Runtime) -> None:
+    raw = "http://127.0.0.1:8000\\@127.0.0.2:8470/hook"
+    first = await submit_job(rt, request("/cb", callback_url=raw), principal="p", idempotency_key="cb-1")
+    assert first.job.request.callback_url == "http://127.0.0.1:8000/@127.0.0.2:8470/hook"
+    stored = await get_job(rt, first.job.id)
+    assert stored is not None and stored.request.callback_url == "http://127.0.0.1:8000/@127.0.0.2:8470/hook"
+    # The Idempotency-Key compares what the client sent: the same raw body is the same request.
+    again = await submit_job(rt, request("/cb", callback_url=raw), principal="p", idempotency_key="cb-1")
+    assert again.job.id == first.job.id
 
 
 async def test_unknown_job(rt: Runtime) -> None:

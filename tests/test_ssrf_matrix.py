@@ -19,7 +19,8 @@ from playwright.async_api import Page
 from shared.errors import ErrorCode, InputError
 from shared.netguard.http_client import EgressRefused, guarded_client
 from shared.netguard.policy import check_target, check_url_syntax
-from tests.support.netguard import WAIT_S, EgressLab, html, redirect, text, wait_until
+from tests.support.netguard import WAIT_S, EgressLab, LoopbackSentinel, html, redirect, text, wait_until
+from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +28,15 @@ SENTINEL = "SENTINEL"  # replaced by 127.0.0.1:<sentinel port> in URLs and pages
 
 
 def _fill(template: str, lab: EgressLab) -> str:
+    return fill(template, lab.site, lab.other_site, lab.sentinel)
+
+
+def fill(template: str, site: LoopbackServer, other_site: LoopbackServer, sentinel: LoopbackSentinel) -> str:
     return (
-        template.replace("SENTINEL_PORT", str(lab.sentinel.port))
-        .replace(SENTINEL, f"127.0.0.1:{lab.sentinel.port}")
-        .replace("OTHER_SITE", lab.other_site.host_port)
-        .replace("SITE", lab.site.host_port)
+        template.replace("SENTINEL_PORT", str(sentinel.port))
+        .replace(SENTINEL, f"127.0.0.1:{sentinel.port}")
+        .replace("OTHER_SITE", other_site.host_port)
+        .replace("SITE", site.host_port)
     )
 
 
@@ -154,9 +159,13 @@ REDIRECT_CASES = {
 
 @pytest.fixture(scope="module")
 def redirect_routes(egress_lab: EgressLab) -> None:
+    fill_redirect_routes(egress_lab.site, egress_lab.other_site, egress_lab.sentinel)
+
+
+def fill_redirect_routes(site: LoopbackServer, other_site: LoopbackServer, sentinel: LoopbackSentinel) -> None:
     for path, (status, location) in REDIRECT_ROUTES.items():
-        egress_lab.site.routes[path] = redirect(status, _fill(location, egress_lab))
-        egress_lab.other_site.routes[path] = redirect(status, _fill(location, egress_lab))
+        site.routes[path] = redirect(status, fill(location, site, other_site, sentinel))
+        other_site.routes[path] = redirect(status, fill(location, site, other_site, sentinel))
 
 
 @pytest.mark.parametrize("name", REDIRECT_CASES)
@@ -224,8 +233,11 @@ PAGE_CASES = {
         "<script>new Worker(URL.createObjectURL(new Blob("
         '[\'fetch("http://SENTINEL/worker").catch(() => {})\'], {type: "text/javascript"})))</script>'
     ),
+    # Capture's contexts block service workers: the registration settles (refused) and nothing goes out.
     "service-worker-install": PageCase(
-        '<script>navigator.serviceWorker.register("/sw-install.js")</script>',
+        "<script>(navigator.serviceWorker ? navigator.serviceWorker.register('/sw-install.js') : Promise.reject())"
+        '.then(() => { document.title = "registered" }, () => { document.title = "refused" })</script>',
+        refused_host=None,
         extra_routes={
             "/sw-install.js": (
                 'addEventListener("install", e => e.waitUntil(fetch("http://SENTINEL/sw").catch(() => {})))',
@@ -234,7 +246,9 @@ PAGE_CASES = {
         },
     ),
     "service-worker-import": PageCase(
-        '<script>navigator.serviceWorker.register("/sw-import.js").catch(() => {})</script>',
+        "<script>(navigator.serviceWorker ? navigator.serviceWorker.register('/sw-import.js') : Promise.reject())"
+        '.then(() => { document.title = "registered" }, () => { document.title = "refused" })</script>',
+        refused_host=None,
         extra_routes={"/sw-import.js": ('importScripts("http://SENTINEL/imported.js")', "text/javascript")},
     ),
     "window-open": PageCase('<script>window.open("http://SENTINEL/popup")</script>'),
@@ -270,11 +284,18 @@ PAGE_CASES = {
 
 
 @pytest.fixture(scope="module")
-def page_routes(egress_lab: EgressLab, redirect_routes: None) -> None:
+def page_routes(egress_lab: EgressLab) -> None:
+    fill_case_routes(egress_lab.site, egress_lab.other_site, egress_lab.sentinel)
+
+
+def fill_case_routes(site: LoopbackServer, other_site: LoopbackServer, sentinel: LoopbackSentinel) -> None:
+    """The page cases (and the redirects they use) as routes of `site`; tests/test_netguard_dns.py runs
+    them through the capture pipeline too."""
+    fill_redirect_routes(site, other_site, sentinel)
     for name, case in PAGE_CASES.items():
-        egress_lab.site.routes[f"/page/{name}"] = html(_fill(case.body, egress_lab))
+        site.routes[f"/page/{name}"] = html(fill(case.body, site, other_site, sentinel))
         for path, (content, content_type) in case.extra_routes.items():
-            egress_lab.site.routes[path] = text(_fill(content, egress_lab), content_type)
+            site.routes[path] = text(fill(content, site, other_site, sentinel), content_type)
 
 
 @pytest.mark.parametrize("name", PAGE_CASES)
@@ -317,9 +338,13 @@ async def test_webhook_to_private_is_refused(egress_lab: EgressLab, name: str) -
         await check_target(url, egress_lab.guard.allowlist)
     assert at_submit.value.code is ErrorCode.blocked_by_policy
     async with guarded_client(egress_lab.guard, timeout_s=5) as client:
-        with pytest.raises(EgressRefused) as at_delivery:
-            await client.post(url, json={"event": "analysis.succeeded"})
-    assert at_delivery.value.refusal.reason == "blocked"
+        # Delivered as the job stores it: normalised by the check. Sent raw too, as an HTTP client that
+        # does not parse like a browser would send it: httpx hands `2130706433` to the guard as a name,
+        # which resolves to loopback and is refused as a name with no public address.
+        for sent in (check_url_syntax(url), url):
+            with pytest.raises((EgressRefused, httpx.ConnectError)) as at_delivery:
+                await client.post(sent, json={"event": "analysis.succeeded"})
+            assert "public address" in str(at_delivery.value)
     await _no_leak(egress_lab, before)
 
 

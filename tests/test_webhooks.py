@@ -21,6 +21,7 @@ from shared.service import Runtime
 from shared.webhooks import WebhookResult, send_job_webhook
 from shared.webhooks.signing import secret_key, signature
 from tests.support.gateway import Receiver, http_settings, instant_analysis, running_gateway, target
+from tests.support.netguard import LoopbackSentinel
 from tests.support.servers import ConnectionSentinel, LoopbackServer
 
 SECRET = "whsec_" + base64.b64encode(b"a very secret webhook key 32 by").decode()
@@ -68,6 +69,31 @@ def test_a_finished_job_is_posted_signed_to_its_callback(receiver: Receiver, htt
     assert event["links"]["self"] == f"https://cro.example.com/v1/analyses/{submitted['id']}"
     assert headers["webhook-id"] == f"msg_{submitted['id']}_succeeded"
     assert headers["content-type"] == "application/json"
+
+
+def test_the_callback_is_delivered_to_the_url_the_check_normalised(
+    receiver: Receiver, http_client: httpx.Client
+) -> None:
+    with LoopbackSentinel(("127.0.0.2",)) as other_host:
+        # Both endpoints may be reached: only the parse decides which one the webhook goes to.
+        raw = f"http://{receiver.server.host_port}\\@127.0.0.2:{other_host.port}/hook"
+        normalised = f"http://{receiver.server.host_port}/@127.0.0.2:{other_host.port}/hook"
+        receiver.server.routes[f"/@127.0.0.2:{other_host.port}/hook"] = receiver.server.routes["/hook"]
+        settings = http_settings(
+            allowed_private_hosts=[
+                target("").removeprefix("http://"),
+                receiver.server.host_port,
+                f"127.0.0.2:{other_host.port}",
+            ]
+        )
+        with running_gateway(settings, analyze=instant_analysis) as server:
+            submitted = http_client.post(
+                server.url("/v1/analyses"), json={"url": target("/differential"), "callback_url": raw}
+            )
+            assert submitted.status_code == 202, submitted.text
+            receiver.wait_for(1)
+        assert other_host.connections == 0, "the webhook went to the host another parser reads in the raw URL"
+    assert receiver.server.hits == [normalised.removeprefix(f"http://{receiver.server.host_port}")]
 
 
 async def _runtime(settings: Settings) -> Runtime:

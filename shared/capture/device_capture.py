@@ -67,7 +67,7 @@ async def capture_device(
     async with guard.session() as session, browser.context(device, context_proxy(session)) as context:
         crashed = asyncio.Event()
         try:
-            for name in ("perf_observer", "activity"):
+            for name in ("no_webrtc", "perf_observer", "activity"):
                 await context.add_init_script(script=script(name))
             page = await context.new_page()
             page.on("crash", lambda _page: crashed.set())

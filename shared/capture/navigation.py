@@ -25,7 +25,7 @@ HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _REFUSAL_CODES: dict[str, ErrorCode] = {
     "blocked": ErrorCode.blocked_by_policy,
     "dns_failure": ErrorCode.dns_failure,
-    "dns_timeout": ErrorCode.dns_failure,
+    "dns_timeout": ErrorCode.connection_failed,  # DNS did not answer: it may next time
     "connect_failed": ErrorCode.connection_failed,
     "busy": ErrorCode.connection_failed,
 }

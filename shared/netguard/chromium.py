@@ -17,6 +17,10 @@ CHROMIUM_EGRESS_ARGS: tuple[str, ...] = (
     "--disable-domain-reliability",
     "--no-pings",  # <a ping> beacons
     "--dns-prefetch-disable",
+    # Chromium's own resolver answers nothing: names of pages go to the proxy unresolved (SOCKS5), and
+    # whatever Chromium would resolve itself (WebRTC's STUN/TURN servers and remote candidates) fails
+    # instead of asking the system resolver behind the guard's back. 127.0.0.1 is where the proxy listens.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 )
 
 

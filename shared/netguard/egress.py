@@ -4,7 +4,8 @@ Chromium hands the proxy the host *name* (SOCKS5 resolves remotely); the guard c
 resolves it once and checks every address, then connects to an address it checked. Each redirect hop,
 subresource, iframe, worker and socket is a new connection and meets the same check. Each browser
 context (or webhook delivery) gets its own session, on its own port, so refusals are attributed to the
-analysis that caused them, and closing the session closes every socket it opened.
+analysis that caused them, and closing the session closes every socket it opened. A session has at most
+`max_dns_lookups` lookups in flight: a page firing requests at slow names waits on its own slots.
 """
 
 from __future__ import annotations
@@ -19,13 +20,8 @@ from dataclasses import dataclass, field
 from shared.config import Settings
 from shared.netguard.addresses import IPAddress, normalise_host
 from shared.netguard.allowlist import Allowlist
-from shared.netguard.decision import (
-    Decision,
-    RefusalReason,
-    Resolver,
-    decide,
-    system_resolver,
-)
+from shared.netguard.decision import Decision, RefusalReason, decide
+from shared.netguard.resolver import Resolver, limited, system_resolver
 
 __all__ = [
     "Decision",
@@ -112,7 +108,8 @@ class EgressGuard:
         resolve_timeout_s: float = _DEFAULTS["dns_timeout_s"].default,
         max_connections: int = _DEFAULTS["egress_max_connections"].default,
         max_refusals_logged: int = _DEFAULTS["egress_max_refusals_logged"].default,
-        resolver: Resolver = system_resolver,
+        max_dns_lookups: int = _DEFAULTS["egress_max_dns_lookups"].default,
+        resolver: Resolver | None = None,
     ) -> None:
         self._allowlist = allowlist
         self._connect_timeout_s = connect_timeout_s
@@ -120,7 +117,8 @@ class EgressGuard:
         self._resolve_timeout_s = resolve_timeout_s
         self._max_connections = max_connections
         self._max_refusals_logged = max_refusals_logged
-        self._resolver = resolver
+        self._max_dns_lookups = max_dns_lookups
+        self._resolver = resolver or system_resolver(resolve_timeout_s)
 
     @classmethod
     def from_settings(cls, settings: Settings, allowlist: Allowlist | None = None) -> EgressGuard:
@@ -131,20 +129,18 @@ class EgressGuard:
             resolve_timeout_s=settings.dns_timeout_s,
             max_connections=settings.egress_max_connections,
             max_refusals_logged=settings.egress_max_refusals_logged,
+            max_dns_lookups=settings.egress_max_dns_lookups,
         )
 
     @property
     def allowlist(self) -> Allowlist:
         return self._allowlist
 
-    async def decide(self, host: str, port: int) -> Decision:
-        """The policy decision this guard applies, with its own resolver and DNS budget."""
-        return await decide(host, port, self._allowlist, resolver=self._resolver, timeout_s=self._resolve_timeout_s)
-
     @contextlib.asynccontextmanager
     async def session(self) -> AsyncIterator[GuardSession]:
         state = GuardSession(proxy_url="", max_refusals=self._max_refusals_logged)
         tasks: set[asyncio.Task[None]] = set()
+        resolve = limited(self._resolver, asyncio.Semaphore(self._max_dns_lookups))
 
         async def on_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             task = asyncio.current_task()
@@ -155,7 +151,7 @@ class EgressGuard:
                     # Refuse rather than queue: a waiting client would hold its socket past every budget.
                     await self._refuse_busy(reader, writer, state)
                 else:
-                    await self._serve(reader, writer, state)
+                    await self._serve(reader, writer, state, resolve)
             except asyncio.CancelledError:
                 # Only the closing session cancels this task, and the connection ends with it. Returning
                 # instead of re-raising keeps asyncio's stream callback (CPython 3.11) from logging an error.
@@ -176,11 +172,13 @@ class EgressGuard:
             await asyncio.gather(*tasks, return_exceptions=True)
             await server.wait_closed()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, state: GuardSession) -> None:
+    async def _serve(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, state: GuardSession, resolve: Resolver
+    ) -> None:
         try:
             async with asyncio.timeout(self._handshake_timeout_s):
                 host, port = await _handshake(reader, writer)
-            decision = await self.decide(host, port)
+            decision = await decide(host, port, self._allowlist, resolver=resolve, timeout_s=self._resolve_timeout_s)
             if decision.refusal is not None:
                 await _refuse(writer, state, Refusal(host, port, decision.refusal, _texts(decision), decision.why))
                 return

@@ -20,9 +20,10 @@ class EgressRefused(Exception):  # noqa: N818 -- the name the webhook code is wr
     """The policy refused the connection (non-public address or metadata name): retrying cannot help."""
 
     def __init__(self, refusal: Refusal) -> None:
+        # The message lands in the job's webhook record, which callers read: no resolved addresses.
         super().__init__(
-            f"refused to connect to {refusal.host}:{refusal.port}: {refusal.why or refusal.reason}"
-            + (f" ({', '.join(refusal.addresses)})" if refusal.addresses else "")
+            f"refused to connect to {refusal.host}:{refusal.port}: "
+            f"not a public address ({refusal.why or refusal.reason})"
         )
         self.refusal = refusal
 

@@ -9,12 +9,17 @@ which meets every connection, including those this URL leads to.
 
 from __future__ import annotations
 
+import logging
+
 import ada_url
 
 from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode, InputError
 from shared.netguard.allowlist import Allowlist
-from shared.netguard.decision import Resolver, decide, system_resolver
+from shared.netguard.decision import decide
+from shared.netguard.resolver import Resolver
+
+log = logging.getLogger(__name__)
 
 MAX_URL_LENGTH = 2048
 """Longer URLs are refused: browsers and servers commonly stop at about 2,000 characters."""
@@ -57,31 +62,50 @@ async def check_target(
     url: str,
     allowlist: Allowlist,
     *,
+    field: str = "url",
     resolve_timeout_s: float = Settings.model_fields["dns_timeout_s"].default,
-    resolver: Resolver = system_resolver,
+    resolver: Resolver | None = None,
 ) -> str:
     """`check_url_syntax`, then the egress decision for the URL's host and port; returns the normalised URL.
 
-    Raises InputError `blocked_by_policy` (non-public address or metadata name, not allowlisted) or
-    `dns_failure` (the name does not resolve); AnalysisError `connection_failed` when DNS does not
-    answer in time, which is transient: the same URL may pass a moment later.
+    Every error names the request `field` the URL came from (`url`, `callback_url`), in its message and
+    its details. Raises InputError `blocked_by_policy` (an IP literal, loopback or metadata name that is
+    not public and not allowlisted) or `dns_failure` (a name that does not resolve to a public address:
+    missing and internal names alike, see `decision`); AnalysisError `connection_failed` when DNS does not
+    answer in time, which is transient: the same URL may pass a moment later. No message or detail
+    carries a resolved address; the operator's log does.
     """
-    normalised = check_url_syntax(url)
+    try:
+        normalised = check_url_syntax(url)
+    except InputError as refused:
+        raise InputError(
+            refused.code, f"{field}: {refused.message}", details={"field": field, **refused.details}
+        ) from None
     parsed = ada_url.URL(normalised)
     host = parsed.hostname.strip("[]")
     port = int(parsed.port) if parsed.port else _DEFAULT_PORTS[parsed.protocol]
     decision = await decide(host, port, allowlist, resolver=resolver, timeout_s=resolve_timeout_s)
-    details: dict[str, object] = {"host": host, "port": port, "addresses": [str(a) for a in decision.addresses]}
+    if decision.refusal is None:
+        return normalised
+    log.info(
+        "target refused",
+        extra={
+            "field": field,
+            "host": host,
+            "port": port,
+            "reason": decision.refusal,
+            "addresses": [str(address) for address in decision.addresses],
+        },
+    )
+    details: dict[str, object] = {"field": field, "host": host, "port": port}
     if decision.refusal == "blocked":
         raise InputError(
             ErrorCode.blocked_by_policy,
-            f"{host} may not be analysed: {decision.why}; only public addresses are allowed",
+            f"{field}: {host} is not a public address ({decision.why}); only public addresses may be reached",
             details=details,
         )
     if decision.refusal == "dns_failure":
-        raise InputError(ErrorCode.dns_failure, f"{host} does not resolve: {decision.why}", details=details)
-    if decision.refusal == "dns_timeout":
-        raise AnalysisError(
-            ErrorCode.connection_failed, f"{host} could not be resolved: {decision.why}", details=details
-        )
-    return normalised
+        raise InputError(ErrorCode.dns_failure, f"{field}: {host} {decision.why}", details=details)
+    raise AnalysisError(
+        ErrorCode.connection_failed, f"{field}: {host} could not be resolved: {decision.why}", details=details
+    )

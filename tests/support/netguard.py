@@ -22,6 +22,7 @@ import pytest
 from playwright.async_api import BrowserContext
 
 from shared.capture.browser import BrowserPool
+from shared.capture.devices import DESKTOP
 from shared.netguard.addresses import IPAddress, parse_ip
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.chromium import context_proxy
@@ -126,11 +127,12 @@ class FencedEgressGuard(EgressGuard):
         return await super()._open(address, port)
 
 
-async def proxied_context(browser_pool: BrowserPool, session: GuardSession) -> BrowserContext:
-    """A context of the session's Chromium (the service's own launch: its flags, its executable)
-    whose every connection goes through `session`. Asked of the pool each time: it relaunches a dead browser."""
-    browser = await browser_pool.browser()
-    return await browser.new_context(proxy=context_proxy(session))
+@asynccontextmanager
+async def proxied_context(browser_pool: BrowserPool, session: GuardSession) -> AsyncIterator[BrowserContext]:
+    """A context as capture opens it (`BrowserPool.context`: the service's launch flags and context
+    options, service workers blocked included), whose every connection goes through `session`."""
+    async with browser_pool.context(DESKTOP, context_proxy(session)) as context:
+        yield context
 
 
 async def wait_until(predicate: Callable[[], object], what: str, timeout_s: float = WAIT_S) -> None:
@@ -184,12 +186,8 @@ class EgressLab:
     @asynccontextmanager
     async def context(self) -> AsyncIterator[tuple[BrowserContext, GuardSession]]:
         """A browser context whose every connection goes through its own guard session."""
-        async with self.guard.session() as session:
-            context = await proxied_context(self.browser_pool, session)
-            try:
-                yield context, session
-            finally:
-                await context.close()
+        async with self.guard.session() as session, proxied_context(self.browser_pool, session) as context:
+            yield context, session
 
 
 @pytest.fixture(scope="session")
