@@ -36,14 +36,14 @@ from playwright.async_api import Browser, ProxySettings
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from harness.paths import CORPUS_DIR, FIXTURE_PAGES_DIR  # noqa: E402
+from harness.servers import LoopbackServer  # noqa: E402
 from shared.capture.browser import BrowserPool  # noqa: E402
 from shared.capture.devices import PROFILES, DeviceProfile  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.models.facts import DEVICES  # noqa: E402
 from shared.netguard.chromium import context_proxy  # noqa: E402
 from shared.netguard.egress import EgressGuard  # noqa: E402
-from tests.conftest import CORPUS_DIR, FIXTURE_PAGES_DIR  # noqa: E402
-from tests.support.servers import LoopbackServer  # noqa: E402
 
 CORPUS_PAGES = ("landing-page", "agency", "creative", "new-age", "one-page-wonder", "shop-homepage")
 FIXTURE_PAGES = ("capture/facts.html", "capture/cookie-banner.html")

@@ -2,7 +2,7 @@
 
 Serves tests/corpus on loopback, captures each page with the real engine (Chromium, desktop + mobile),
 runs the rules, then builds the Claude request and sends it twice to the fake Messages API server
-(tests/support/fake_claude.py). Prints, per page: the images sent (count, pixel sizes, JPEG bytes beside
+(harness/fake_claude.py). Prints, per page: the images sent (count, pixel sizes, JPEG bytes beside
 the PNG bytes of the screenshots they come from), the estimated input tokens (text + images, Anthropic's
 w x h / 750 for images) against the 8,000 target, the median time to build the request, and the
 prompt-cache use of the first and second request (cache write / read tokens as the fake reports them:
@@ -25,14 +25,14 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from harness.fake_claude import FakeClaude  # noqa: E402
+from harness.servers import LoopbackServer  # noqa: E402
 from shared.capture.page_capture import capture_page  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.engine import Engine  # noqa: E402
 from shared.llm import judge  # noqa: E402
 from shared.llm.request import build_request  # noqa: E402
 from shared.rules import evaluate  # noqa: E402
-from tests.support.fake_claude import FakeClaude  # noqa: E402
-from tests.support.servers import LoopbackServer  # noqa: E402
 
 CORPUS_DIR = REPO_ROOT / "tests" / "corpus"
 TARGET_TOKENS = 8000

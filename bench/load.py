@@ -9,7 +9,7 @@ in flight), some desktop-only, and distinct pages. Submits are offered at `--rat
 
 Prints statuses, submit throughput and latency percentiles, analyses and jobs per second, time to result,
 and the peak PSS of each process tree (gateway; each worker with its Chromium; redis-server), then the
-invariants of `tests/support/load.py` (no 5xx, every job final, one report per analysed job, identical
+invariants of `harness/load.py` (no 5xx, every job final, one report per analysed job, identical
 requests never analysed twice in flight, every page load accounted for, nothing left in the queue, clean
 exits). Exit code 1 if an invariant broke; never on a timing.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.support.load import LoadPlan, describe, run_load  # noqa: E402
+from harness.load import LoadPlan, describe, run_load  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:

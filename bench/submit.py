@@ -35,13 +35,13 @@ import httpx
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from harness.redis_server import RedisServer  # noqa: E402
+from harness.scripted_analysis import ScriptedAnalysis  # noqa: E402
+from harness.servers import free_port  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.models.api import AnalysisRequest  # noqa: E402
 from shared.queue.delivery import Delivery  # noqa: E402
 from shared.service import Runtime, process_delivery, submit_job  # noqa: E402
-from tests.support.redis import RedisServer  # noqa: E402
-from tests.support.scripted_analysis import ScriptedAnalysis  # noqa: E402
-from tests.support.servers import free_port  # noqa: E402
 
 TARGET = "127.0.0.1:9"
 LEVELS = (1, 16, 64)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from harness.paths import CORPUS_DIR, FIXTURE_PAGES_DIR
+from harness.servers import LoopbackServer
 from shared.config import Settings
-from tests.support.servers import LoopbackServer
 
 pytest_plugins: list[str] = [
     "tests.support.netguard",
@@ -21,10 +21,6 @@ pytest_plugins: list[str] = [
     "tests.support.faults",
     "tests.support.rule_pages",
 ]
-
-TESTS_DIR = Path(__file__).parent
-CORPUS_DIR = TESTS_DIR / "corpus"
-FIXTURE_PAGES_DIR = TESTS_DIR / "pages"
 
 
 @pytest.fixture(scope="session")

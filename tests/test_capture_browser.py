@@ -10,6 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from harness.servers import LoopbackServer
 from shared.capture.browser import BrowserPool
 from shared.capture.locate import SYSTEM_CHROMIUM_PATHS, locate_chromium
 from shared.capture.page_capture import capture_page
@@ -17,7 +18,6 @@ from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.egress import EgressGuard
 from tests.conftest import make_settings
 from tests.support.browser import chromium_main_processes, quick_settings
-from tests.support.servers import LoopbackServer
 
 
 def test_chromium_path_setting_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from harness.servers import LoopbackServer
 from shared.capture.browser import BrowserPool
 from shared.capture.page_capture import capture_page
 from shared.capture.result import CaptureResult
@@ -15,7 +16,6 @@ from shared.config import Settings
 from shared.models.facts import DeviceFacts
 from shared.netguard.egress import EgressGuard
 from tests.conftest import make_settings
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

@@ -17,13 +17,13 @@ from collections.abc import AsyncIterator
 import pytest
 from PIL import Image as PILImage
 
+from harness.servers import LoopbackServer
 from shared.capture.browser import BrowserPool
 from shared.capture.page_capture import capture_page
 from shared.capture.result import CaptureResult
 from shared.models.facts import Control, Cta, DeviceFacts
 from shared.netguard.egress import EgressGuard
 from tests.support.browser import quick_settings
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

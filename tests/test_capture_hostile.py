@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness.servers import LoopbackServer, free_port
 from shared.capture.browser import BrowserPool
 from shared.capture.page_capture import capture_page
 from shared.capture.result import CaptureResult
@@ -18,7 +19,6 @@ from shared.models.facts import DeviceFacts
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.egress import EgressGuard
 from tests.support.browser import quick_settings
-from tests.support.servers import LoopbackServer, free_port
 
 pytestmark = pytest.mark.browser
 

@@ -11,13 +11,13 @@ import psutil
 import pytest
 from PIL import Image
 
+from harness.servers import LoopbackServer
 from shared.capture.browser import BrowserPool
 from shared.capture.page_capture import capture_page
 from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.egress import EgressGuard
 from shared.netguard.policy import MAX_URL_LENGTH
 from tests.support.browser import quick_settings
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

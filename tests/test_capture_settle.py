@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 
+from harness.servers import LoopbackServer
 from shared.capture.browser import BrowserPool
 from shared.capture.devices import PROFILES
 from shared.capture.page_capture import capture_page
@@ -23,7 +24,6 @@ from shared.netguard.egress import EgressGuard
 from shared.rules import evaluate
 from shared.rules.degraded import report_quality
 from tests.support.browser import quick_settings
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

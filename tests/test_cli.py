@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.fake_claude import FakeClaude
+from harness.servers import LoopbackServer, RouteHandler
 from shared.models.report import Report
-from tests.support.fake_claude import FakeClaude
-from tests.support.servers import LoopbackServer, RouteHandler
 
 CLI = str(Path(sys.executable).with_name("cro-analyzer"))
 RUN_TIMEOUT_S = 120

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.servers import LoopbackServer, free_port
 from shared.cli import COMMANDS
 from shared.service import Runtime, submit_job
 from tests.support.deploy import REPO_ROOT, RoleProcess, healthcheck
 from tests.support.jobs import jobs_settings, request, wait_until
-from tests.support.servers import LoopbackServer, free_port
 
 FUNCTIONS = ("submit", "analyze", "result")
 VENV_PATH = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
@@ -25,7 +25,7 @@ VENV_PATH = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PAT
 # should, so the platform sees "terminated by SIGTERM"). RoleProcess.terminate fails if SIGKILL was needed.
 GRACEFUL_EXITS = (0, -signal.SIGTERM)
 # The worker runs this instead of Chromium: a real analysis function from the job tests' support.
-SCRIPTED_ANALYSIS = "tests.support.scripted_analysis:slow_analysis"
+SCRIPTED_ANALYSIS = "harness.scripted_analysis:slow_analysis"
 
 
 def _require_command(name: str) -> None:

@@ -18,8 +18,8 @@ import psutil
 import pytest
 from standardwebhooks import Webhook
 
+from harness.servers import LoopbackServer, free_port
 from tests.support.gateway import Receiver
-from tests.support.servers import LoopbackServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "whsec_" + base64.b64encode(b"e2e webhook secret for functions").decode()

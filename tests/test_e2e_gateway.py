@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.gateway import CliServer, settings_env
-from tests.support.servers import LoopbackServer
+from harness.processes import CliServer, settings_env
+from harness.servers import LoopbackServer
 
 ANALYSIS_TIMEOUT_S = 120.0
 

@@ -15,6 +15,9 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 import psutil
 import pytest
 
+from harness.redis_server import RedisServer
+from harness.servers import LoopbackServer
+from harness.store_checks import leftovers
 from shared.errors import ErrorCode
 from shared.models.api import AnalysisRequest, Job
 from shared.service import JobNotFinished, Runtime, get_report, submit_job
@@ -24,11 +27,8 @@ from tests.support.faults import (
     SLOW_IMAGE,
     SLOW_PAGE,
     engine_settings,
-    leftovers,
 )
 from tests.support.jobs import wait_until
-from tests.support.redis import RedisServer
-from tests.support.servers import LoopbackServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
 

@@ -9,14 +9,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from harness.fake_claude import FakeClaude, overloaded, slow, tool_call
+from harness.redis_server import RedisServer
+from harness.servers import LoopbackServer
 from shared.models.api import AnalysisRequest, Job
 from shared.models.report import Report
 from shared.service import Runtime, get_report, submit_job
-from tests.support.fake_claude import FakeClaude, overloaded, slow, tool_call
 from tests.support.faults import ENGINE_JOB_TIMEOUT_S, LANDING, LANDING_RULES, engine_settings
 from tests.support.jobs import wait_until
-from tests.support.redis import RedisServer
-from tests.support.servers import LoopbackServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
 

@@ -20,12 +20,12 @@ import httpx
 import pytest
 from google.cloud import tasks_v2
 
+from harness.redis_server import RedisServer
+from harness.scripted_analysis import ScriptedAnalysis
+from harness.store_checks import leftovers, report_keys
 from shared.queue.cloudtasks import build_task
 from tests.support.cloudtasks import LOCATION, PROJECT, CloudTasksEmulator
-from tests.support.faults import leftovers, report_keys
 from tests.support.gateway import GatedAnalysis, ServerThread, http_settings, running_gateway, target, wait_for_status
-from tests.support.redis import RedisServer
-from tests.support.scripted_analysis import ScriptedAnalysis
 
 SECRET = "duplicate-push-secret"
 PREFIX = "dupes:"

@@ -17,11 +17,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.faults import leftovers, report_keys, shut_down_keeping_data
+from harness.redis_server import RedisServer
+from harness.scripted_analysis import CALLS_FILE_ENV, DELAY_ENV
+from harness.store_checks import leftovers, report_keys
+from tests.support.faults import shut_down_keeping_data
 from tests.support.gateway import http_settings, running_gateway, target, wait_for_status
 from tests.support.jobs import WorkerProcess, worker_env
-from tests.support.redis import RedisServer
-from tests.support.scripted_analysis import CALLS_FILE_ENV, DELAY_ENV
 
 PREFIX = "restart:"
 # The lease is what a takeover waits for; an analysis shorter than it is never reclaimed while it runs.

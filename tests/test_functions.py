@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.servers import free_port
 from tests.support.gateway import TARGET
-from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60.0

@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from harness.redis_server import RedisServer
 from shared.http.body import parse_body
 from shared.http.problems import ApiError
 from shared.models.api import AnalysisRequest, ErrorBody, JobView
 from tests.support.gateway import ServerThread, http_settings, instant_analysis, running_gateway
-from tests.support.redis import RedisServer
 
 MODEL_EXAMPLES = 1000
 GATEWAY_EXAMPLES = 300

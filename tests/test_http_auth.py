@@ -17,8 +17,8 @@ from cryptography.x509.oid import NameOID
 from google.auth import crypt
 from google.auth import jwt as google_jwt
 
+from harness.servers import LoopbackServer
 from tests.support.gateway import ServerThread, http_settings, instant_analysis, running_gateway, target
-from tests.support.servers import LoopbackServer
 
 KEYS = ["first-key-0123456789", "second-key-9876543210"]
 SERVICE_ACCOUNT = "tasks@project.iam.gserviceaccount.com"
@@ -276,7 +276,7 @@ def test_bad_task_credentials_are_refused(
 def test_unreachable_certificates_are_503_so_the_queue_retries(
     google_key: SigningKey, http_client: httpx.Client
 ) -> None:
-    from tests.support.servers import free_port
+    from harness.servers import free_port
 
     settings = http_settings(
         task_oidc_audience=AUDIENCE,

@@ -313,7 +313,7 @@ def test_health_and_readiness(gateway: ServerThread, http_client: httpx.Client) 
 
 
 def test_a_store_that_is_down_is_503_everywhere(http_client: httpx.Client) -> None:
-    from tests.support.servers import free_port
+    from harness.servers import free_port
 
     dead = f"redis://127.0.0.1:{free_port()}/0"
     with running_gateway(http_settings(redis_url=dead, redis_timeout_s=1.0), analyze=instant_analysis) as server:

@@ -34,9 +34,9 @@ def finding(number: int, severity: str, device: str | None = None) -> Finding:
 
 
 async def analysis_with_findings(options: AnalysisOptions, progress: ProgressCallback) -> AnalysisOutcome:
+    from harness.scripted_analysis import png
     from shared.capture.result import ScreenshotImage
     from shared.engine import AnalysisOutcome
-    from tests.support.scripted_analysis import png
 
     await progress("judging", 75)
     findings = [finding(n, "medium", "mobile" if n == 6 else None) for n in range(1, 7)]

@@ -18,7 +18,7 @@ SECRET = "push-secret"
 
 @pytest.fixture
 def scripted() -> Iterator[type]:
-    from tests.support.scripted_analysis import ScriptedAnalysis
+    from harness.scripted_analysis import ScriptedAnalysis
 
     yield ScriptedAnalysis
 

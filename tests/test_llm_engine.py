@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from harness.fake_claude import FakeClaude, SeenRequest, finding, full_answer, tool_call
+from harness.servers import LoopbackServer
 from shared.capture.page_capture import capture_page
 from shared.capture.result import CaptureResult
 from shared.engine import AnalysisOptions, Engine
@@ -21,8 +23,6 @@ from shared.models.report import Report
 from shared.report.assemble import build_report
 from shared.rules import evaluate
 from tests.conftest import make_settings
-from tests.support.fake_claude import FakeClaude, SeenRequest, finding, full_answer, tool_call
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from harness.fake_claude import finding, full_answer
 from shared.config import Settings
 from shared.llm.grounding import ground
 from shared.llm.images import PreparedImage
 from shared.llm.request import build_request
 from shared.llm.schema import Judgement, ModelFinding
 from shared.models.report import Finding, Region
-from tests.support.fake_claude import finding, full_answer
 from tests.support.llm_capture import make_capture, make_facts, rule_findings
 
 

@@ -8,8 +8,7 @@ import copy
 import httpx
 import pytest
 
-from shared.llm import LlmVerdict, judge
-from tests.support.fake_claude import (
+from harness.fake_claude import (
     FakeClaude,
     SeenRequest,
     finding,
@@ -22,6 +21,7 @@ from tests.support.fake_claude import (
     text_reply,
     tool_call,
 )
+from shared.llm import LlmVerdict, judge
 from tests.support.llm_capture import make_capture, rule_findings
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.load import KEY_PREFIX, LoadPlan, LoadResult, Submit, describe, run_load
+from harness.load import KEY_PREFIX, LoadPlan, LoadResult, Submit, describe, run_load
 
 # 200 submits spread over 10 s: the first analyses of the hot pages end meanwhile, so later identical
 # submits meet both a job in flight (coalesced) and a finished one (the cache).

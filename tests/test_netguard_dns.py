@@ -20,6 +20,7 @@ import httpx
 import pytest
 from playwright.async_api import async_playwright
 
+from harness.servers import LoopbackServer
 from shared.capture.browser import BrowserPool, launch_args
 from shared.capture.device_capture import capture_device
 from shared.capture.devices import DESKTOP
@@ -39,7 +40,6 @@ from tests.support.netguard import (
     socks_connect,
     wait_until,
 )
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 
 import pytest
 
+from harness.servers import free_port
 from shared.config import Settings
 from shared.netguard.addresses import IPAddress
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.egress import EgressGuard
 from tests.support.netguard import WAIT_S, LoopbackSentinel, socks_connect, wait_until
-from tests.support.servers import free_port
 
 
 async def _raw(proxy_url: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:

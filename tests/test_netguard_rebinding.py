@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
+from harness.servers import LoopbackServer
 from shared.capture.browser import BrowserPool
 from shared.errors import ErrorCode, InputError
 from shared.netguard.addresses import IPAddress
@@ -20,7 +21,6 @@ from shared.netguard.allowlist import Allowlist
 from shared.netguard.egress import EgressGuard
 from shared.netguard.policy import check_target
 from tests.support.netguard import LoopbackSentinel, html, proxied_context, socks_connect, wait_until
-from tests.support.servers import LoopbackServer
 
 REBINDING_NAME = "rebind.test"
 

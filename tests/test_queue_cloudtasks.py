@@ -11,13 +11,13 @@ from http.server import SimpleHTTPRequestHandler
 
 import pytest
 
+from harness.scripted_analysis import ScriptedAnalysis
+from harness.servers import LoopbackServer
 from shared.errors import AnalysisError, ErrorCode
 from shared.queue.cloudtasks import TASK_SECRET_HEADER, CloudTasksQueue, build_task
 from shared.service import Delivery, Runtime, process_delivery, submit_job
 from tests.support.cloudtasks import LOCATION, PROJECT, CloudTasksEmulator
 from tests.support.jobs import jobs_settings, request, wait_until
-from tests.support.scripted_analysis import ScriptedAnalysis
-from tests.support.servers import LoopbackServer
 
 SECRET = "s3cret-for-tests"
 PATH = "/v1/tasks/analyze"

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from redis.exceptions import ResponseError
 
+from harness.scripted_analysis import ScriptedAnalysis
 from shared.errors import AnalysisError, ErrorCode
 from shared.models.api import Job
 from shared.queue.delivery import Delivery, DeliveryOutcome
@@ -16,7 +17,6 @@ from shared.queue.redis_streams import GROUP
 from shared.queue.redis_worker import StreamWorker
 from shared.service import Runtime, process_delivery, submit_job
 from tests.support.jobs import jobs_settings, request, wait_until
-from tests.support.scripted_analysis import ScriptedAnalysis
 
 TRANSIENT = AnalysisError(ErrorCode.browser_crashed, "the browser went away")
 PERMANENT = AnalysisError(ErrorCode.dns_failure, "no such host")

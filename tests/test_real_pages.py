@@ -13,11 +13,11 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from harness.servers import LoopbackServer
 from shared.engine import AnalysisOptions, Engine
 from shared.models.facts import DEVICES
 from shared.models.report import Finding, Report
 from tests.conftest import CORPUS_DIR, make_settings
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import pytest
 from pypdf import PdfReader
 
+from harness.servers import LoopbackServer
 from shared.capture.browser import BrowserPool
 from shared.capture.page_capture import capture_page
 from shared.llm import judge
@@ -27,7 +28,6 @@ from shared.rules import evaluate
 from tests.conftest import make_settings
 from tests.support.pdf import pdf_text
 from tests.support.reports import marker_geometry
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

@@ -8,13 +8,13 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from harness.servers import ConnectionSentinel
 from shared.capture.browser import BrowserPool
 from shared.errors import AnalysisError
 from shared.models.report import Report
 from shared.report.html import render_html
 from shared.report.pdf import render_pdf
 from tests.support.pdf import pdf_page_images
-from tests.support.servers import ConnectionSentinel
 
 pytestmark = pytest.mark.browser
 

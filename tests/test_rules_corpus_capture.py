@@ -12,10 +12,10 @@ import pytest
 
 pytest.importorskip("shared.capture.page_capture")
 
+from harness.servers import LoopbackServer
 from shared.engine import AnalysisOptions, Engine
 from shared.models.report import Finding
 from tests.conftest import make_settings
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

@@ -12,6 +12,8 @@ from http.server import SimpleHTTPRequestHandler
 
 import pytest
 
+from harness.scripted_analysis import ScriptedAnalysis
+from harness.servers import LoopbackServer
 from shared.errors import AnalysisError, ErrorCode, InputError
 from shared.logs import JsonFormatter, job_context
 from shared.models.api import Job
@@ -28,8 +30,6 @@ from shared.service import (
     submit_job,
 )
 from tests.support.jobs import TARGET, jobs_settings, request, wait_until
-from tests.support.scripted_analysis import ScriptedAnalysis
-from tests.support.servers import LoopbackServer
 
 TRANSIENT = AnalysisError(ErrorCode.capture_timeout, "the page did not load in time")
 PERMANENT = AnalysisError(ErrorCode.not_html, "the URL is a PDF, not a page")

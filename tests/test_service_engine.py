@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from harness.servers import LoopbackServer
 from shared.models.api import AnalysisRequest
 from shared.service import Runtime, get_report, get_screenshot, readiness, submit_job
 from tests.support.jobs import jobs_settings, wait_until
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

@@ -16,11 +16,11 @@ import pytest
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
+from harness.servers import LoopbackServer
 from shared.errors import ErrorCode, InputError
 from shared.netguard.http_client import EgressRefused, guarded_client
 from shared.netguard.policy import check_target, check_url_syntax
 from tests.support.netguard import WAIT_S, EgressLab, LoopbackSentinel, html, redirect, text, wait_until
-from tests.support.servers import LoopbackServer
 
 pytestmark = pytest.mark.browser
 

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
+from harness.redis_server import RedisServer
+from harness.scripted_analysis import ScriptedAnalysis, png
 from shared.errors import AnalysisError, ErrorCode
 from shared.service import (
     IdempotencyConflict,
@@ -23,8 +25,6 @@ from shared.service import (
 from shared.store.keys import Keys
 from shared.store.leases import Leases
 from tests.support.jobs import jobs_settings, request, wait_until
-from tests.support.redis import RedisServer
-from tests.support.scripted_analysis import ScriptedAnalysis, png
 
 
 @pytest.fixture(params=["redis", "embedded"])

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from standardwebhooks import Webhook
 
+from harness.servers import ConnectionSentinel, LoopbackServer
 from shared.config import Settings
 from shared.models.api import AnalysisRequest, Job
 from shared.service import Runtime
@@ -22,7 +23,6 @@ from shared.webhooks import WebhookResult, send_job_webhook
 from shared.webhooks.signing import secret_key, signature
 from tests.support.gateway import Receiver, http_settings, instant_analysis, running_gateway, target
 from tests.support.netguard import LoopbackSentinel
-from tests.support.servers import ConnectionSentinel, LoopbackServer
 
 SECRET = "whsec_" + base64.b64encode(b"a very secret webhook key 32 by").decode()
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.scripted_analysis import CALLS_FILE_ENV, DELAY_ENV
 from shared.cli.worker import default_consumer
 from shared.models.api import Job
 from shared.service import Runtime, submit_job
 from tests.support.jobs import WorkerProcess, jobs_settings, request, wait_until, worker_env
-from tests.support.scripted_analysis import CALLS_FILE_ENV, DELAY_ENV
 
 
 @pytest.fixture

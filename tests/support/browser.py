@@ -16,12 +16,12 @@ from pathlib import Path
 import psutil
 import pytest
 
+from harness.servers import LoopbackServer, RouteHandler
 from shared.capture.browser import BrowserPool
 from shared.config import Settings
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.egress import EgressGuard
 from tests.conftest import FIXTURE_PAGES_DIR, make_settings
-from tests.support.servers import LoopbackServer, RouteHandler
 
 # How long the never-ending response holds its connection at most; teardown releases it sooner.
 STALL_LIMIT_S = 60.0

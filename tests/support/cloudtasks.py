@@ -20,7 +20,7 @@ import pytest
 from google.cloud import tasks_v2
 from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcAsyncIOTransport
 
-from tests.support.servers import free_port
+from harness.servers import free_port
 
 PROJECT = "cro-test"
 LOCATION = "local"

@@ -15,15 +15,13 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-import redis
 
+from harness.redis_server import RedisServer
+from harness.scripted_analysis import png
+from harness.servers import LoopbackServer, RouteHandler
 from shared.config import Settings
-from shared.queue.redis_streams import GROUP
 from tests.conftest import FIXTURE_PAGES_DIR
 from tests.support.jobs import TEST_SETTINGS
-from tests.support.redis import RedisServer
-from tests.support.scripted_analysis import png
-from tests.support.servers import LoopbackServer, RouteHandler
 
 # The image of /faults/slow-image.html: long enough that a capture is surely under way when it is asked
 # for, short enough that the next attempt finishes well within the load budget.
@@ -102,32 +100,3 @@ def shut_down_keeping_data(server: RedisServer) -> None:
     with server.client() as client:
         client.shutdown(save=True)
     server.stop()
-
-
-def leftovers(client: redis.Redis, prefix: str) -> dict[str, object]:
-    """What a store must not hold once every job has ended: unfinished jobs, leases, unacknowledged or
-    parked queue messages. Empty when all is settled."""
-    unfinished = [
-        key.decode()
-        for key in client.scan_iter(f"{prefix}job:*")
-        if client.hget(key, "status") not in (b"succeeded", b"failed")
-    ]
-    found: dict[str, object] = {}
-    if unfinished:
-        found["unfinished_jobs"] = unfinished
-    leases = [key.decode() for key in client.scan_iter(f"{prefix}lease:*")]
-    if leases:
-        found["leases"] = leases
-    stream = f"{prefix}queue"
-    if client.exists(stream) and client.xinfo_groups(stream):
-        pending = client.xpending(stream, GROUP)["pending"]
-        if pending:
-            found["pending_messages"] = pending
-    parked = client.zcard(f"{prefix}queue:delayed")
-    if parked:
-        found["parked_retries"] = parked
-    return found
-
-
-def report_keys(client: redis.Redis, prefix: str) -> list[str]:
-    return sorted(key.decode() for key in client.scan_iter(f"{prefix}report:*"))

@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 import uvicorn
 
+from harness.processes import STOP_TIMEOUT_S
+from harness.servers import LoopbackServer, free_port
 from shared.config import Settings
 from shared.errors import AnalysisError
 from shared.http.gateway import create_app
-from tests.support.servers import LoopbackServer, free_port
 
 if TYPE_CHECKING:
     from shared.engine import AnalysisOptions, AnalysisOutcome, ProgressCallback
@@ -36,9 +32,6 @@ if TYPE_CHECKING:
 # Submitted URLs point here; the allowlist lets the URL policy accept them without a server.
 TARGET = "127.0.0.1:8000"
 START_TIMEOUT_S = 15.0
-# A subprocess imports the whole CLI (Playwright included) before it listens; the machine may be busy.
-CLI_START_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 30.0
 GATE_TIMEOUT_S = 60.0
 POLL_TIMEOUT_S = 30.0
 RECEIVE_TIMEOUT_S = 30.0
@@ -123,7 +116,7 @@ async def instant_analysis(options: AnalysisOptions, progress: ProgressCallback)
 
 def _outcome(options: AnalysisOptions) -> AnalysisOutcome:
     # Imported on use: the engine module pulls in capture, which a test of HTTP alone does not need.
-    from tests.support.scripted_analysis import make_outcome
+    from harness.scripted_analysis import make_outcome
 
     return make_outcome(options)
 
@@ -149,59 +142,6 @@ def target(path: str = "/") -> str:
 def http_client() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=15.0) as client:
         yield client
-
-
-class CliServer:
-    """`cro-analyzer serve` (or any command that serves HTTP) as a subprocess on a free loopback port."""
-
-    def __init__(self, *args: str, env: dict[str, str], log_path: Path, serves_http: bool = True) -> None:
-        self.port = free_port()
-        self._serves_http = serves_http
-        command = [str(Path(sys.executable).with_name("cro-analyzer")), *args]
-        if serves_http:
-            command += ["--host", "127.0.0.1", "--port", str(self.port)]
-        self._log = log_path.open("wb")
-        self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT)
-
-    def url(self, path: str = "") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def __enter__(self) -> CliServer:
-        if not self._serves_http:
-            return self
-        deadline = time.monotonic() + CLI_START_TIMEOUT_S
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}; see {self._log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(self.url("/healthz"), timeout=1.0).status_code == 200:
-                    return self
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.1)
-
-    def terminate(self) -> int:
-        """SIGTERM, then the exit code (killed after STOP_TIMEOUT_S)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-        return self.process.returncode
-
-    def __exit__(self, *exc: object) -> None:
-        self.terminate()
-
-
-def settings_env(**values: object) -> dict[str, str]:
-    """Settings as the environment variables a subprocess reads."""
-    env: dict[str, str] = {}
-    for name, value in values.items():
-        env[name.upper()] = ",".join(value) if isinstance(value, list) else str(value)
-    return env
 
 
 class Receiver:

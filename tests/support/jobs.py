@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from harness.paths import REPO_ROOT
 from shared.config import Settings
 from shared.models.api import AnalysisRequest, Job
 from shared.service import Runtime, get_job
@@ -52,7 +53,6 @@ async def wait_until(rt: Runtime, job_id: str, *statuses: str, timeout_s: float 
             await asyncio.sleep(0.02)
 
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKER_EXIT_TIMEOUT_S = 30.0
 
 
@@ -80,7 +80,7 @@ class WorkerProcess:
                 "--consumer",
                 consumer,
                 "--analyze-fn",
-                "tests.support.scripted_analysis:slow_analysis",
+                "harness.scripted_analysis:slow_analysis",
             ],
             env=env,
             cwd=REPO_ROOT,

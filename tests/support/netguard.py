@@ -21,13 +21,13 @@ from types import TracebackType
 import pytest
 from playwright.async_api import BrowserContext
 
+from harness.servers import LoopbackServer
 from shared.capture.browser import BrowserPool
 from shared.capture.devices import DESKTOP
 from shared.netguard.addresses import IPAddress, parse_ip
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.chromium import context_proxy
 from shared.netguard.egress import EgressGuard, GuardSession
-from tests.support.servers import LoopbackServer
 
 WAIT_S = 10.0
 """Longest wait for an expected event (a refusal, a hit); tests never sleep a fixed time."""

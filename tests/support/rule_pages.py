@@ -23,6 +23,7 @@ from http.server import SimpleHTTPRequestHandler
 import pytest
 from PIL import Image
 
+from harness.servers import LoopbackServer, RouteHandler
 from shared.capture.browser import BrowserPool
 from shared.capture.page_capture import capture_page
 from shared.config import Settings
@@ -34,7 +35,6 @@ from shared.netguard.allowlist import Allowlist
 from shared.netguard.egress import EgressGuard
 from shared.rules import evaluate
 from tests.conftest import FIXTURE_PAGES_DIR, make_settings
-from tests.support.servers import LoopbackServer, RouteHandler
 
 # Past Core Web Vitals' 2.5 s "good" line with margin, short enough to keep the slow page's analysis quick.
 LATE_HERO_DELAY_S = 3.0

@@ -37,10 +37,10 @@ from typing import Any
 import httpx
 import psutil
 
-from tests.support.faults import leftovers, report_keys
-from tests.support.gateway import CliServer, settings_env
-from tests.support.redis import RedisServer
-from tests.support.scripted_analysis import png
+from harness.processes import CliServer, settings_env
+from harness.redis_server import RedisServer
+from harness.scripted_analysis import png
+from harness.store_checks import leftovers, report_keys
 
 KEY_PREFIX = "load:"
 PAGE_PATH = "/load/page-{}.html"

@@ -3,7 +3,7 @@
 They honour the engine's contract (report stages through `progress`, return an AnalysisOutcome with a
 valid Report and real PNG screenshots, raise AnalysisError) so the service is tested without Chromium.
 `ScriptedAnalysis` is for in-process tests; `slow_analysis` is for worker subprocesses
-(`cro-analyzer worker --analyze-fn tests.support.scripted_analysis:slow_analysis`), configured by
+(`cro-analyzer worker --analyze-fn harness.scripted_analysis:slow_analysis`), configured by
 environment variables and appending one line per call to a file so a test can count analyses across
 processes.
 """
