@@ -31,10 +31,6 @@ def job_context(job_id: str) -> Iterator[None]:
         _job_id.reset(token)
 
 
-def current_job_id() -> str | None:
-    return _job_id.get()
-
-
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {

@@ -15,14 +15,10 @@ import signal
 from types import FrameType
 
 import uvicorn
-from pydantic import ValidationError
 
-from shared.cli.analyze_fn import add_analyze_fn_option, load_analyze_fn
-from shared.config import get_settings
+from shared.cli.role import EXIT_CONFIG, EXIT_OK, add_role_options, start_role
 from shared.http.gateway import create_app
-from shared.logs import configure_logging
 
-EXIT_OK, EXIT_CONFIG = 0, 2
 DEFAULT_PORT = 8080
 
 log = logging.getLogger(__name__)
@@ -34,19 +30,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)), help="port (default $PORT or 8080)"
     )
-    add_analyze_fn_option(parser)
+    add_role_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = get_settings()
-    except ValidationError as exc:
-        print(f"error: configuration: {exc}")
+    role = start_role(args)
+    if role is None:
         return EXIT_CONFIG
-    configure_logging(settings.log_level)
-    analyze = load_analyze_fn(args.analyze_fn)
-    app = create_app(settings, analyze=analyze)
+    settings = role.settings
+    app = create_app(settings, analyze=role.analyze)
     config = uvicorn.Config(
         app,
         host=args.host,

@@ -15,15 +15,10 @@ import secrets
 import signal
 import socket
 
-from pydantic import ValidationError
-
-from shared.cli.analyze_fn import add_analyze_fn_option, load_analyze_fn
-from shared.config import Settings, get_settings
-from shared.logs import configure_logging
+from shared.cli.role import EXIT_CONFIG, EXIT_OK, add_role_options, start_role
+from shared.config import Settings
 from shared.queue.redis_worker import StreamWorker
 from shared.service import AnalyzeFn, Runtime, process_delivery
-
-EXIT_OK, EXIT_CONFIG = 0, 2
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +29,15 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--consumer", default=None, help="consumer name in the group (default host-pid-random, unique per process)"
     )
-    add_analyze_fn_option(parser)
+    add_role_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = get_settings()
-    except ValidationError as exc:
-        print(f"error: configuration: {exc}")
+    role = start_role(args)
+    if role is None:
         return EXIT_CONFIG
-    configure_logging(settings.log_level)
+    settings = role.settings
     if settings.queue_backend != "redis":
         log.error("the worker needs QUEUE_BACKEND=redis and REDIS_URL", extra={"queue_backend": settings.queue_backend})
         return EXIT_CONFIG
@@ -53,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
         log.error("--concurrency must be between 1 and 64")
         return EXIT_CONFIG
     consumer = args.consumer or default_consumer()
-    analyze = load_analyze_fn(args.analyze_fn)
-    asyncio.run(_consume(settings, consumer, concurrency, analyze))
+    asyncio.run(_consume(settings, consumer, concurrency, role.analyze))
     return EXIT_OK
 
 

@@ -87,7 +87,7 @@ async def _ask(request: ClaudeRequest, settings: Settings, tally: Tally) -> Judg
         try:
             return await answer(None)
         except InvalidAnswerError as exc:
-            log.warning("claude answer unusable, retrying once: %s", exc.reason)
+            log.warning("claude answer unusable, retrying once", extra={"reason": exc.reason})
             return await answer(exc.reason)
 
 
@@ -110,7 +110,7 @@ def _api_failure(exc: anthropic.APIError, attempts: int) -> str:
 
 
 def _failed(tally: Tally, started: float, status: LlmStatus, reason: str) -> LlmVerdict:
-    log.warning("claude review %s: %s", status, reason)
+    log.warning("claude review not used", extra={"llm_status": status, "reason": reason})
     return LlmVerdict.without_review(_info(tally, started, status, reason))
 
 

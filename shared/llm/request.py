@@ -20,8 +20,8 @@ from shared.llm.digest import facts_digest, findings_digest, select_elements
 from shared.llm.images import PreparedImage, render
 from shared.llm.page_text import untrusted_page_text
 from shared.llm.schema import TOOL_NAME, tool_definition
+from shared.llm.slices import fold_cuts, slice_cuts
 from shared.llm.system_prompt import SYSTEM_PROMPT
-from shared.llm.views import fold_cuts, slice_cuts
 from shared.models.report import Finding
 
 TASK = f"Review this page as instructed and answer by calling {TOOL_NAME}."

@@ -25,8 +25,6 @@ from typing import Literal
 
 from shared.models.facts import Device, Metrics
 
-SCORING_DOC = "https://developer.chrome.com/docs/lighthouse/performance/performance-scoring"
-
 MetricName = Literal["fcp", "lcp", "tbt", "cls"]
 
 # erfc^-1(0.2): puts a score of 0.9 exactly at p10. The closest double, as in Lighthouse's statistics.js.

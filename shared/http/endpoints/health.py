@@ -27,7 +27,7 @@ async def readiness_checks(ctx: ApiContext) -> dict[str, bool | str]:
     try:
         return await service.readiness(await ctx.runtime(), browser=uses_browser(ctx))
     except Exception as exc:
-        log.warning("readiness check failed: %s", exc)
+        log.warning("readiness check failed", extra={"error": repr(exc)})
         return {"ready": False, "runtime": False, "runtime_error": type(exc).__name__}
 
 
