@@ -199,7 +199,7 @@ async def submit_job(
             use_cache=not request.force,
             request_digest=request_digest(principal, stored, url),
             idempotency=idempotency,
-            enqueue_to_stream=rt.queue.name == "redis",
+            stream=rt.queue.submit_stream,
         )
     except RedisError as exc:
         raise ServiceUnavailable("the job store is unavailable") from exc
@@ -209,7 +209,7 @@ async def submit_job(
     job = result.job
     with job_context(job.id):
         if result.kind == "created":
-            if rt.queue.name != "redis":  # the Redis Streams message was added by the submit step itself
+            if rt.queue.submit_stream is None:  # else the submit step added the job's message itself
                 await _enqueue(rt, job, idempotency)
             log.info("job queued", extra={"url": job.url})
         elif result.kind == "cached":

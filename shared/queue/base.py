@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from shared.store.stream_message import StreamTarget
+
 
 class QueueClosedError(RuntimeError):
     """The process is shutting down and takes no new work."""
 
 
 class Queue(Protocol):
-    name: str
+    # A queue that is a Redis stream of the job store's own Redis: submit adds a new job's message in the
+    # same atomic step that stores the job, instead of calling `enqueue` after it.
+    submit_stream: StreamTarget | None
 
     async def enqueue(self, job_id: str) -> None:
         """Hands the job over; returns once the queue has it (at-least-once from here on)."""

@@ -26,7 +26,7 @@ TASK_SECRET_HEADER = "X-Task-Secret"
 
 
 class CloudTasksQueue:
-    name = "cloudtasks"
+    submit_stream = None
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings

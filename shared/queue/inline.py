@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 class InlineQueue:
-    name = "inline"
+    submit_stream = None
 
     def __init__(self, settings: Settings, handler: DeliveryHandler, abandon: AbandonHandler) -> None:
         self._settings = settings

@@ -1,7 +1,7 @@
 """The Redis Streams backend, producer side: one stream, one consumer group read by `cro-analyzer worker`.
 
-A message is `{job_id, attempt}`: `attempt` is the attempt number of its first delivery, so a retry
-re-added after its backoff continues the count, and a redelivery (XAUTOCLAIM) adds its delivery count.
+Messages are `shared.store.stream_message`'s; a new job's is added by the submit step itself
+(`submit_stream`), so `enqueue` serves the jobs that need another delivery (a cache hit's webhook).
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from redis.exceptions import RedisError
 
 from shared.config import Settings
 from shared.store.keys import Keys
+from shared.store.stream_message import StreamTarget, message_fields
 
 GROUP = "analyzers"
 
 
 class RedisStreamQueue:
-    name = "redis"
 
     def __init__(self, redis: Redis, settings: Settings) -> None:
         self._redis = redis
         self._settings = settings
         self.keys = Keys(settings.key_prefix)
+        self.submit_stream = StreamTarget(self.keys.stream, settings.stream_max_len)
 
     async def enqueue(self, job_id: str) -> None:
         await add_message(self._redis, self.keys, self._settings, job_id, attempt=1)
@@ -39,8 +40,6 @@ class RedisStreamQueue:
 async def add_message(redis: Redis, keys: Keys, settings: Settings, job_id: str, *, attempt: int) -> None:
     """XADD with the stream's TTL refreshed in the same transaction: every key expires, the queue too."""
     async with redis.pipeline(transaction=True) as pipe:
-        pipe.xadd(
-            keys.stream, {"job_id": job_id, "attempt": str(attempt)}, maxlen=settings.stream_max_len, approximate=True
-        )
+        pipe.xadd(keys.stream, message_fields(job_id, attempt), maxlen=settings.stream_max_len, approximate=True)
         pipe.expire(keys.stream, settings.result_ttl_s)
         await pipe.execute()

@@ -24,6 +24,7 @@ from shared.queue.backoff import retry_delay_s
 from shared.queue.delivery import Delivery, DeliveryHandler
 from shared.queue.redis_streams import GROUP
 from shared.store.keys import Keys
+from shared.store.stream_message import LUA_ADD_MESSAGE, read_message
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +42,18 @@ return 1
 """
 
 # KEYS: delayed, stream. ARGV: now, batch, stream max length, TTL. Moves due retries into the stream.
-_PROMOTE = """
+_PROMOTE = (
+    LUA_ADD_MESSAGE
+    + """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 for _, member in ipairs(due) do
   local sep = string.find(member, ':', 1, true)
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*',
-    'job_id', string.sub(member, 1, sep - 1), 'attempt', string.sub(member, sep + 1))
+  add_message(KEYS[2], ARGV[3], ARGV[4], string.sub(member, 1, sep - 1), string.sub(member, sep + 1))
   redis.call('ZREM', KEYS[1], member)
 end
-if #due > 0 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
 return #due
 """
+)
 
 PROMOTE_BATCH = 100
 
@@ -153,8 +155,8 @@ class StreamWorker:
         )
 
     def _start(self, message_id: str, fields: dict[bytes, bytes], *, deliveries: int) -> None:
-        job_id = fields[b"job_id"].decode()
-        attempt = int(fields.get(b"attempt", b"1")) + deliveries - 1
+        job_id, first_attempt = read_message(fields)
+        attempt = first_attempt + deliveries - 1
         task = asyncio.create_task(self._deliver(message_id, job_id, attempt), name=f"job-{job_id}")
         self._running.add(task)
         task.add_done_callback(self._running.discard)

@@ -18,17 +18,42 @@ from shared.models.api import Job, WebhookState
 from shared.store.keys import Keys
 from shared.store.leases import Leases
 from shared.store.ratelimit import hit_rate_limit
+from shared.store.scripts import bindings, values
+from shared.store.stream_message import LUA_ADD_MESSAGE, StreamTarget
 
-# KEYS: idempotency ('' = none), cache pointer ('' = bypass), in-flight pointer, candidate job.
-# ARGV: candidate id, queued JSON, cached JSON, body digest, result TTL, in-flight TTL, job prefix,
-#       report prefix, screenshots prefix, cache key to store on the job, stream ('' = another queue
-#       enqueues), stream max length. With the Redis Streams queue a new job is enqueued here, so a
-#       submit is one round trip and a job is never stored without its message.
-_SUBMIT = """
-local idem, cache, inflight, cand = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local id, queued, cached, body = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local ttl, inflight_ttl = tonumber(ARGV[5]), tonumber(ARGV[6])
-local jobp, reportp, shotsp = ARGV[7], ARGV[8], ARGV[9]
+
+@dataclass(frozen=True)
+class SubmitKeys:
+    idem: str  # the Idempotency-Key's pointer; '' when the request has none
+    cache: str  # the cache pointer; '' to bypass the cache (`force`)
+    inflight: str  # the pointer coalescing identical requests in flight
+    cand: str  # the candidate job's own key
+
+
+@dataclass(frozen=True)
+class SubmitArgs:
+    id: str  # the candidate job's id
+    queued: str  # its JSON as a new queued job
+    cached: str  # its JSON as a cache hit
+    body: str  # the request body's digest, which an Idempotency-Key must keep
+    ttl: int  # result TTL
+    inflight_ttl: int
+    jobp: str  # key prefixes: job, report, screenshots
+    reportp: str
+    shotsp: str
+    cache_key: str  # the cache pointer the finished job publishes
+    stream: str  # the Redis Streams queue to add the new job to; '' when another queue enqueues it
+    stream_max_len: int
+
+
+# In one atomic step: the job an Idempotency-Key made, else a cache hit, else the identical job in flight,
+# else the candidate stored as a new job. With the Redis Streams queue the new job is enqueued here too, so
+# a submit is one round trip and a job is never stored without its message.
+_SUBMIT = (
+    bindings(SubmitKeys, SubmitArgs)
+    + LUA_ADD_MESSAGE
+    + """
+ttl, inflight_ttl = tonumber(ttl), tonumber(inflight_ttl)
 
 local function remember(job_id)
   if idem ~= '' then
@@ -68,16 +93,14 @@ if current then
   end
 end
 
-redis.call('HSET', cand, 'data', queued, 'status', 'queued', 'inflight', inflight, 'cache', ARGV[10])
+redis.call('HSET', cand, 'data', queued, 'status', 'queued', 'inflight', inflight, 'cache', cache_key)
 redis.call('EXPIRE', cand, ttl)
 redis.call('SET', inflight, id, 'EX', inflight_ttl)
 remember(id)
-if ARGV[11] ~= '' then
-  redis.call('XADD', ARGV[11], 'MAXLEN', '~', ARGV[12], '*', 'job_id', id, 'attempt', '1')
-  redis.call('EXPIRE', ARGV[11], ttl)
-end
+if stream ~= '' then add_message(stream, stream_max_len, ttl, id, '1') end
 return {'created', id, queued}
 """
+)
 
 # KEYS: job, lease. ARGV: token, JSON, status.
 _UPDATE = """
@@ -202,31 +225,34 @@ class JobStore:
         use_cache: bool,
         request_digest: str,
         idempotency: IdempotencyRef | None,
-        enqueue_to_stream: bool = False,
+        stream: StreamTarget | None = None,
     ) -> SubmitResult:
         """In one atomic step: the job an Idempotency-Key made, else a cache hit (stored as `cached`),
-        else the identical job in flight, else `queued` stored as a new job (and, with
-        `enqueue_to_stream`, added to the Redis Streams queue in the same step)."""
+        else the identical job in flight, else `queued` stored as a new job (and, with a `stream`, added
+        to that Redis Streams queue in the same step)."""
         keys = self.keys
         cache_key = keys.cache(cache_fingerprint)
-        idem_key = keys.idempotency(idempotency.principal, idempotency.key) if idempotency else ""
-        kind, job_id, data = await self._submit(
-            keys=[idem_key, cache_key if use_cache else "", keys.inflight(request_digest), keys.job(queued.id)],
-            args=[
-                queued.id,
-                queued.model_dump_json(),
-                cached.model_dump_json(),
-                idempotency.body_digest if idempotency else "",
-                self.settings.result_ttl_s,
-                self.settings.inflight_ttl_s,
-                keys.job_prefix,
-                keys.report_prefix,
-                keys.screenshots_prefix,
-                cache_key,
-                keys.stream if enqueue_to_stream else "",
-                self.settings.stream_max_len,
-            ],
+        script_keys = SubmitKeys(
+            idem=keys.idempotency(idempotency.principal, idempotency.key) if idempotency else "",
+            cache=cache_key if use_cache else "",
+            inflight=keys.inflight(request_digest),
+            cand=keys.job(queued.id),
         )
+        args = SubmitArgs(
+            id=queued.id,
+            queued=queued.model_dump_json(),
+            cached=cached.model_dump_json(),
+            body=idempotency.body_digest if idempotency else "",
+            ttl=self.settings.result_ttl_s,
+            inflight_ttl=self.settings.inflight_ttl_s,
+            jobp=keys.job_prefix,
+            reportp=keys.report_prefix,
+            shotsp=keys.screenshots_prefix,
+            cache_key=cache_key,
+            stream=stream.key if stream else "",
+            stream_max_len=stream.max_len if stream else 0,
+        )
+        kind, job_id, data = await self._submit(keys=values(script_keys), args=values(args))
         job = Job.model_validate_json(data) if data else None
         return SubmitResult(kind=kind.decode(), job_id=job_id.decode(), job=job)  # type: ignore[arg-type]
 
