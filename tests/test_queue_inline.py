@@ -30,8 +30,11 @@ def test_the_setting_picks_the_backend(redis_url: str) -> None:
         return "done"
 
     redis = fakeredis.FakeAsyncRedis()
-    assert build_queue(jobs_settings(), redis, handler, refuse_abandon).name == "inline"
-    assert build_queue(jobs_settings(redis_url, queue_backend="redis"), redis, handler, refuse_abandon).name == "redis"
+    inline = build_queue(jobs_settings(), redis, handler, refuse_abandon)
+    streams = build_queue(jobs_settings(redis_url, queue_backend="redis"), redis, handler, refuse_abandon)
+    assert isinstance(inline, InlineQueue) and inline.submit_stream is None
+    assert isinstance(streams, RedisStreamQueue) and streams.submit_stream is not None
+    assert streams.submit_stream.key.endswith("queue")
 
 
 async def test_retries_until_done_with_increasing_attempts() -> None:

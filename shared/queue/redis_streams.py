@@ -17,7 +17,6 @@ GROUP = "analyzers"
 
 
 class RedisStreamQueue:
-
     def __init__(self, redis: Redis, settings: Settings) -> None:
         self._redis = redis
         self._settings = settings
