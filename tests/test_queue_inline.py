@@ -11,6 +11,7 @@ from shared.queue.backoff import retry_delay_s
 from shared.queue.base import QueueClosedError
 from shared.queue.delivery import Delivery, DeliveryOutcome
 from shared.queue.inline import InlineQueue
+from shared.queue.redis_streams import RedisStreamQueue
 from tests.support.jobs import jobs_settings
 
 
