@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from shared.models.speed import ThrottlingMode
+
 QueueBackend = Literal["inline", "redis", "cloudtasks"]
 
 CommaList = Annotated[list[str], NoDecode]
@@ -38,6 +40,23 @@ class Settings(BaseSettings):
     load_budget_s: float = Field(6.0, gt=0, le=120, description="Budget for the page's load event after navigation.")
     network_quiet_ms: int = Field(500, ge=0, le=10_000, description="Network-quiet window after load.")
     network_quiet_budget_s: float = Field(2.0, ge=0, le=60, description="Longest wait for that quiet window.")
+    mobile_throttling: ThrottlingMode = Field(
+        "lighthouse",
+        description="Conditions of the phone's load and measurement window: `lighthouse` (Lighthouse's mobile "
+        "conditions as DevTools applies them: 562.5 ms per request, 1,474.6 kbps down, 675 kbps up, CPU 4x "
+        "slower) or `none` (this machine's full speed).",
+    )
+    desktop_throttling: ThrottlingMode = Field(
+        "lighthouse",
+        description="The same for the desktop: `lighthouse` (Lighthouse's desktop conditions: 150 ms per "
+        "request, 9,216 kbps down, CPU unthrottled) or `none`.",
+    )
+    throttled_load_budget_s: float = Field(
+        30.0, gt=0, le=120, description="Budget for the load event of a throttled load (instead of LOAD_BUDGET_S)."
+    )
+    throttled_network_quiet_budget_s: float = Field(
+        5.0, ge=0, le=60, description="Longest wait for the quiet window of a throttled load."
+    )
     capture_timeout_s: float = Field(
         45.0, gt=0, le=600, description="Hard limit for capturing all devices of one page."
     )

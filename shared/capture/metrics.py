@@ -1,4 +1,5 @@
-"""Performance metrics of one page: the in-page timing summary plus what the traffic log counted."""
+"""Performance metrics of one page: the in-page timing summary, what the traffic log counted, and the
+conditions the timings were measured under."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from shared.capture.scripts import PageScripts
 from shared.capture.traffic import TrafficLog
 from shared.models.facts import Metrics
+from shared.models.speed import MeasurementConditions
 
 
 class PerformanceReading(BaseModel):
@@ -26,7 +28,9 @@ async def read_performance(scripts: PageScripts, budget_s: float) -> Performance
     return PerformanceReading.model_validate(await scripts.run("perf_read", budget_s=budget_s))
 
 
-def build_metrics(reading: PerformanceReading | None, traffic: TrafficLog, dom_nodes: int) -> Metrics:
+def build_metrics(
+    reading: PerformanceReading | None, traffic: TrafficLog, dom_nodes: int, conditions: MeasurementConditions
+) -> Metrics:
     return Metrics(
         ttfb_ms=reading.ttfb_ms if reading else None,
         fcp_ms=reading.fcp_ms if reading else None,
@@ -38,4 +42,5 @@ def build_metrics(reading: PerformanceReading | None, traffic: TrafficLog, dom_n
         dom_nodes=dom_nodes,
         console_errors=list(traffic.console_errors),
         failed_requests=list(traffic.failed),
+        conditions=conditions,
     )

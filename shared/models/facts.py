@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.models.speed import MeasurementConditions
+
 Device = Literal["desktop", "mobile"]
 DEVICES: tuple[Device, ...] = ("desktop", "mobile")
 
@@ -237,6 +239,9 @@ class Metrics(FactModel):
     dom_nodes: int = 0
     console_errors: list[str] = Field(default_factory=list)
     failed_requests: list[FailedRequest] = Field(default_factory=list)
+    conditions: MeasurementConditions = Field(
+        MeasurementConditions(), description="The network and CPU the timings above were measured under."
+    )
 
 
 class AxeViolation(FactModel):
