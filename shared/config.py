@@ -58,7 +58,11 @@ class Settings(BaseSettings):
         5.0, ge=0, le=60, description="Longest wait for the quiet window of a throttled load."
     )
     capture_timeout_s: float = Field(
-        45.0, gt=0, le=600, description="Hard limit for capturing all devices of one page."
+        90.0,
+        gt=0,
+        le=600,
+        description="Hard limit for capturing all devices of one page (a throttled phone load, and its retry "
+        "when degraded, included).",
     )
     full_page_max_height_px: int = Field(10_000, ge=900, le=50_000, description="Height cap of full-page screenshots.")
     full_page_max_width_px: int = Field(
@@ -144,7 +148,12 @@ class Settings(BaseSettings):
     max_logged_events: int = Field(50, ge=1, le=1000, description="Console errors and failed requests kept per device.")
 
     # --- analysis ----------------------------------------------------------------------------------
-    analysis_timeout_s: float = Field(150.0, gt=0, le=1800, description="Hard limit for one whole analysis.")
+    analysis_timeout_s: float = Field(
+        180.0,
+        gt=0,
+        le=1800,
+        description="Hard limit for one whole analysis: the capture, field data and Claude's review fit in it.",
+    )
 
     # --- Claude ------------------------------------------------------------------------------------
     anthropic_api_key: SecretStr | None = Field(None, description="Claude API key; unset = rules-only reports.")
@@ -181,7 +190,7 @@ class Settings(BaseSettings):
     result_ttl_s: int = Field(72 * 3600, ge=60, description="How long jobs, reports and screenshots are kept.")
     cache_ttl_s: int = Field(24 * 3600, ge=0, description="How long an identical request is served from cache.")
     queue_backend: QueueBackend = Field("inline", description="inline (in process), redis (Streams) or cloudtasks.")
-    lease_s: float = Field(180.0, gt=0, description="How long one attempt owns a job; > analysis_timeout_s.")
+    lease_s: float = Field(240.0, gt=0, description="How long one attempt owns a job; > analysis_timeout_s.")
     max_attempts: int = Field(3, ge=1, le=20, description="Deliveries of one job before it fails for good.")
     retry_backoff_s: float = Field(2.0, ge=0, description="First retry delay; doubles per attempt.")
     retry_backoff_max_s: float = Field(60.0, ge=0, description="Longest delay between two attempts.")
@@ -196,7 +205,7 @@ class Settings(BaseSettings):
     )
     cloud_tasks_emulator_host: str | None = Field(None, description="host:port of gcloud-tasks-emulator (local).")
     dispatch_deadline_s: int = Field(
-        600, ge=15, le=1800, description="How long Cloud Tasks waits for one analyze call."
+        600, ge=15, le=1800, description="How long Cloud Tasks waits for one analyze call; > lease_s."
     )
     redis_timeout_s: float = Field(5.0, gt=0, le=60, description="Connect and socket timeout of Redis calls.")
     redis_max_connections: int = Field(64, ge=4, le=1024, description="Connection pool size per process.")
@@ -284,6 +293,11 @@ class Settings(BaseSettings):
     def _check_consistency(self) -> Settings:
         if self.lease_s <= self.analysis_timeout_s:
             raise ValueError("LEASE_S must exceed ANALYSIS_TIMEOUT_S, or a running attempt could lose its lease")
+        if self.queue_backend == "cloudtasks" and self.dispatch_deadline_s <= self.lease_s:
+            raise ValueError(
+                "DISPATCH_DEADLINE_S must exceed LEASE_S, or Cloud Tasks delivers a job again while its attempt "
+                "still holds the lease, and each such delivery spends one of MAX_ATTEMPTS for nothing"
+            )
         if self.queue_backend == "redis" and not self.redis_url:
             raise ValueError("QUEUE_BACKEND=redis needs REDIS_URL")
         if self.queue_backend == "cloudtasks":
