@@ -53,6 +53,13 @@ variable "webhook_secret" {
   description = "Standard Webhooks signing secret (WEBHOOK_SECRET) for callbacks, whsec_<base64> or raw."
 }
 
+variable "crux_api_key" {
+  type        = string
+  sensitive   = true
+  default     = ""
+  description = "Chrome UX Report API key (CRUX_API_KEY) for field data in the analyze service; empty = no field data."
+}
+
 # --- Redis: an external URL, or Memorystore created here ---
 
 variable "redis_url" {

@@ -20,6 +20,7 @@ pytest_plugins: list[str] = [
     "tests.support.browser",
     "tests.support.faults",
     "tests.support.rule_pages",
+    "tests.support.crux",
 ]
 
 TESTS_DIR = Path(__file__).parent

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.models.speed import MeasurementConditions
+from shared.models.speed import FieldData, MeasurementConditions
 
 Device = Literal["desktop", "mobile"]
 DEVICES: tuple[Device, ...] = ("desktop", "mobile")
@@ -303,6 +303,9 @@ class DeviceFacts(FactModel):
     overlays: list[Overlay] = Field(default_factory=list)
     layout: Layout
     metrics: Metrics = Metrics()
+    field: FieldData = Field(
+        FieldData(reason="not looked up"), description="Real visitors' speed on this form factor (Chrome UX Report)."
+    )
     a11y: list[AxeViolation] = Field(default_factory=list)
     timed_out: list[str] = Field(
         default_factory=list, description="Waits that hit their budget: 'load', 'network_quiet', 'axe', ..."

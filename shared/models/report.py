@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.models.facts import CaptureQuality, Device, Metrics
+from shared.models.speed import FieldData
 
 SCHEMA_VERSION = "1.0"
 
@@ -104,7 +105,10 @@ class DeviceSummary(ReportModel):
     device: Device
     final_url: str
     status_code: int | None
-    metrics: Metrics
+    metrics: Metrics = Field(description="Lab figures of our one load, with the conditions it ran under.")
+    field: FieldData = Field(
+        FieldData(reason="not looked up"), description="Real visitors' figures (Chrome UX Report), when it has them."
+    )
     timed_out: list[str] = Field(default_factory=list)
     viewport: tuple[int, int]
     document_size: tuple[int, int]
