@@ -42,6 +42,7 @@ DESIGN_IDS = [
     "overlay.blocks_first_view",
     "perf.lcp_slow",
     "perf.cls_high",
+    "perf.inp_slow",
     "perf.blocking_time_high",
     "perf.page_weight_heavy",
     "tech.console_errors",
