@@ -19,8 +19,8 @@ pytest_plugins: list[str] = [
     "tests.support.gateway",
     "tests.support.browser",
     "tests.support.faults",
-    "tests.support.rule_pages",
     "tests.support.crux",
+    "tests.support.rule_pages",
 ]
 
 TESTS_DIR = Path(__file__).parent

@@ -1,7 +1,8 @@
 """A fake Chrome UX Report API on loopback, and builders of field data.
 
-`FakeCrux` answers `POST /v1/records:queryRecord` from a script keyed by (formFactor, "url"|"origin"):
-a record, a status (404 = no data, 429 = quota), a slow answer, a malformed or oversized body. Every
+`FakeCrux` answers `POST /v1/records:queryRecord` from a script keyed by (formFactor, "url"|"origin"), or
+by (formFactor, the URL or origin asked for), which comes first: a record, a status (404 = no data,
+429 = quota), a slow answer, a malformed or oversized body. Every
 request is recorded (headers, body) so a test can check what was asked and that the key went in a header.
 """
 
@@ -74,6 +75,7 @@ class FakeCrux:
     def __init__(self) -> None:
         self.requests: list[tuple[dict[str, str], dict[str, Any]]] = []
         self._script: dict[tuple[str, str], list[Answer]] = {}
+        self._targets: dict[tuple[str, str], Answer] = {}
         self._lock = threading.Lock()
         self._release = threading.Event()
         self.server = LoopbackServer(routes={QUERY_PATH: self._handle})
@@ -90,9 +92,15 @@ class FakeCrux:
         with self._lock:
             self._script[(form_factor, scope)] = list(answers)
 
+    def answer_for(self, form_factor: str, target: str, answer: Answer) -> None:
+        """Answer every query for this URL or origin on this form factor with `answer`."""
+        with self._lock:
+            self._targets[(form_factor, target)] = answer
+
     def reset(self) -> None:
         with self._lock:
             self._script.clear()
+            self._targets.clear()
             self.requests.clear()
 
     def asked(self, form_factor: str | None = None) -> list[dict[str, Any]]:
@@ -106,7 +114,9 @@ class FakeCrux:
         with self._lock:
             self.requests.append(({k.lower(): v for k, v in handler.headers.items()}, body))
             queue = self._script.get((form_factor, scope), [NOT_FOUND])
-            answer = queue.pop(0) if len(queue) > 1 else queue[0]
+            answer = self._targets.get((form_factor, str(body.get(scope))))
+            if answer is None:
+                answer = queue.pop(0) if len(queue) > 1 else queue[0]
         if answer.delay_s:
             self._release.wait(answer.delay_s)
         payload = answer.body
