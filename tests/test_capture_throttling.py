@@ -26,6 +26,7 @@ from shared.capture.throttling import (
     THROTTLED_STAGES,
     Throttle,
     conditions_for,
+    window_budgets,
 )
 from shared.netguard.egress import EgressGuard
 from tests.conftest import make_settings
@@ -76,6 +77,17 @@ def test_none_is_full_speed_with_nothing_throttled() -> None:
     for device in ("desktop", "mobile"):
         conditions = conditions_for(device, settings)  # type: ignore[arg-type]
         assert (conditions.profile, conditions.throttled, conditions.throttled_stages) == ("none", False, [])
+
+
+def test_a_throttled_window_gets_a_phones_time() -> None:
+    settings = make_settings(**LIGHTHOUSE)
+    phone = window_budgets(conditions_for("mobile", settings), settings)
+    desktop = window_budgets(conditions_for("desktop", settings), settings)
+    unthrottled = window_budgets(conditions_for("mobile", make_settings()), make_settings())
+    assert (phone.load_s, phone.network_quiet_s) == (settings.throttled_load_budget_s, 5.0)
+    assert (phone.responsiveness_probe_s, phone.metrics_s) == (4 * settings.responsiveness_probe_s, 4 * 5.0)
+    assert (desktop.load_s, desktop.responsiveness_probe_s) == (settings.throttled_load_budget_s, 2.0)
+    assert (unthrottled.load_s, unthrottled.network_quiet_s, unthrottled.metrics_s) == (6.0, 2.0, 5.0)
 
 
 def test_the_constants_match_lighthouses_source() -> None:

@@ -39,7 +39,7 @@ from shared.capture.screenshots import fold_screenshot, full_page_screenshot
 from shared.capture.scripts import PageScripts, composed, script
 from shared.capture.scroll_through import scroll_through
 from shared.capture.settle import settle, speed_up_animations
-from shared.capture.throttling import Throttle, conditions_for
+from shared.capture.throttling import Throttle, conditions_for, window_budgets
 from shared.capture.traffic import TrafficLog
 from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
@@ -162,36 +162,30 @@ class _DeviceRun:
     async def capture(self, url: str) -> DeviceCapture:
         settings, scripts = self.settings, self.scripts
         conditions = self.throttle.conditions
-        # A throttled page is given the time a phone would take: its longer load, and main-thread work
-        # `cpu_slowdown` times longer before it counts as unresponsive.
-        slowdown = conditions.cpu_slowdown
-        load_budget_s = settings.throttled_load_budget_s if conditions.throttled else settings.load_budget_s
-        quiet_budget_s = (
-            settings.throttled_network_quiet_budget_s if conditions.throttled else settings.network_quiet_budget_s
-        )
+        budgets = window_budgets(conditions, settings)
         await self.throttle.apply()
         with self._stage("navigate"):
             response = await open_document(
                 self.page, url, traffic=self.traffic, session=self.session, settings=settings
             )
         with self._stage("load"):
-            if not await wait_for_load(self.page, load_budget_s):
+            if not await wait_for_load(self.page, budgets.load_s):
                 self.timed_out.append("load")
             loaded_at = time.monotonic()
             self.containment.lock_navigation()
-            if not await scripts.responsive(settings.responsiveness_probe_s * slowdown):
+            if not await scripts.responsive(budgets.responsiveness_probe_s):
                 self.timed_out.append("script")
         with self._stage("network_quiet"):
             # axe's half megabyte of script is parsed while the network settles, when the page is idle
             # anyway; not under throttling, where that long task would land in the measured blocking time.
             quiet, axe_ready = await asyncio.gather(
-                self.traffic.wait_quiet(settings.network_quiet_ms / 1000, quiet_budget_s),
-                self._inject_axe() if not conditions.throttled else _nothing(),
+                self.traffic.wait_quiet(settings.network_quiet_ms / 1000, budgets.network_quiet_s),
+                self._inject_axe() if not conditions.throttled else asyncio.sleep(0, result=False),
             )
             if not quiet:
                 self.timed_out.append("network_quiet")
         with self._stage("metrics"):
-            reading = await self._performance(settings.script_budget_s * slowdown)
+            reading = await self._performance(budgets.metrics_s)
             await self.throttle.lift(self.containment, settings.script_budget_s)
         if conditions.throttled:
             axe_ready = await self._timed("axe_inject", self._inject_axe())
@@ -287,10 +281,6 @@ class _DeviceRun:
         except TimeoutError:
             self.timed_out.append("axe")
             return []
-
-
-async def _nothing() -> bool:
-    return False
 
 
 def _ms_since(mark: float) -> float:

@@ -89,6 +89,30 @@ def conditions_for(device: Device, settings: Settings) -> MeasurementConditions:
     return PRESETS[device].devtools().model_copy(update={"throttled_stages": list(THROTTLED_STAGES)})
 
 
+@dataclass(frozen=True)
+class WindowBudgets:
+    """The budgets of the measurement window under `conditions`: a throttled page is given the time a phone
+    would take, its longer load, and main-thread work `cpu_slowdown` times longer before our scripts count
+    it as unresponsive (and stop it)."""
+
+    load_s: float
+    network_quiet_s: float
+    responsiveness_probe_s: float
+    metrics_s: float
+
+
+def window_budgets(conditions: MeasurementConditions, settings: Settings) -> WindowBudgets:
+    slowdown = conditions.cpu_slowdown
+    return WindowBudgets(
+        load_s=settings.throttled_load_budget_s if conditions.throttled else settings.load_budget_s,
+        network_quiet_s=(
+            settings.throttled_network_quiet_budget_s if conditions.throttled else settings.network_quiet_budget_s
+        ),
+        responsiveness_probe_s=settings.responsiveness_probe_s * slowdown,
+        metrics_s=settings.script_budget_s * slowdown,
+    )
+
+
 def _bytes_per_second(kbps: float) -> int:
     # As Lighthouse's emulation.js: DevTools takes bytes per second, Lighthouse's kbps are 1024 bit.
     return math.floor(kbps * 1024 / 8)
