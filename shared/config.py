@@ -38,18 +38,17 @@ class Settings(BaseSettings):
     )
     navigation_timeout_s: float = Field(15.0, gt=0, le=120, description="Budget for the first response of the page.")
     load_budget_s: float = Field(6.0, gt=0, le=120, description="Budget for the page's load event after navigation.")
-    network_quiet_ms: int = Field(500, ge=0, le=10_000, description="Network-quiet window after load.")
+    network_quiet_ms: int = Field(
+        500, ge=0, le=10_000, description="Network-quiet window after load (times the CPU slowdown when throttled)."
+    )
     network_quiet_budget_s: float = Field(2.0, ge=0, le=60, description="Longest wait for that quiet window.")
     mobile_throttling: ThrottlingMode = Field(
         "lighthouse",
-        description="Conditions of the phone's load and measurement window: `lighthouse` (Lighthouse's mobile "
-        "conditions as DevTools applies them: 562.5 ms per request, 1,474.6 kbps down, 675 kbps up, CPU 4x "
-        "slower) or `none` (this machine's full speed).",
+        description="Network and CPU of the phone's load and measurement window: `lighthouse` (Lighthouse's "
+        "mobile conditions as DevTools applies them, see How it works) or `none` (this machine's full speed).",
     )
     desktop_throttling: ThrottlingMode = Field(
-        "lighthouse",
-        description="The same for the desktop: `lighthouse` (Lighthouse's desktop conditions: 150 ms per "
-        "request, 9,216 kbps down, CPU unthrottled) or `none`.",
+        "lighthouse", description="The same for the desktop: `lighthouse` (Lighthouse's desktop conditions) or `none`."
     )
     throttled_load_budget_s: float = Field(
         30.0, gt=0, le=120, description="Budget for the load event of a throttled load (instead of LOAD_BUDGET_S)."

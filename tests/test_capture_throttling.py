@@ -85,6 +85,7 @@ def test_a_throttled_window_gets_a_phones_time() -> None:
     desktop = window_budgets(conditions_for("desktop", settings), settings)
     unthrottled = window_budgets(conditions_for("mobile", make_settings()), make_settings())
     assert (phone.load_s, phone.network_quiet_s) == (settings.throttled_load_budget_s, 5.0)
+    assert (phone.quiet_window_s, desktop.quiet_window_s) == (2.0, 0.5)
     assert (phone.responsiveness_probe_s, phone.metrics_s) == (4 * settings.responsiveness_probe_s, 4 * 5.0)
     assert (desktop.load_s, desktop.responsiveness_probe_s) == (settings.throttled_load_budget_s, 2.0)
     assert (unthrottled.load_s, unthrottled.network_quiet_s, unthrottled.metrics_s) == (6.0, 2.0, 5.0)

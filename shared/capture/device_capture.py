@@ -179,7 +179,7 @@ class _DeviceRun:
             # axe's half megabyte of script is parsed while the network settles, when the page is idle
             # anyway; not under throttling, where that long task would land in the measured blocking time.
             quiet, axe_ready = await asyncio.gather(
-                self.traffic.wait_quiet(settings.network_quiet_ms / 1000, budgets.network_quiet_s),
+                self.traffic.wait_quiet(budgets.quiet_window_s, budgets.network_quiet_s),
                 self._inject_axe() if not conditions.throttled else asyncio.sleep(0, result=False),
             )
             if not quiet:

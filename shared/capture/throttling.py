@@ -91,11 +91,18 @@ def conditions_for(device: Device, settings: Settings) -> MeasurementConditions:
 
 @dataclass(frozen=True)
 class WindowBudgets:
-    """The budgets of the measurement window under `conditions`: a throttled page is given the time a phone
+    """The waits of the measurement window under `conditions`: a throttled page is given the time a phone
     would take, its longer load, and main-thread work `cpu_slowdown` times longer before our scripts count
-    it as unresponsive (and stop it)."""
+    it as unresponsive (and stop it).
+
+    The quiet window after `load` grows by the same factor: what a page does once loaded (a preloader
+    fading out, then the hero painted) runs that much slower, and a window of the unthrottled length ended
+    the measurement before such a largest paint (2 s after `load` on a corpus page that Lighthouse,
+    waiting 5.25 s, measured).
+    """
 
     load_s: float
+    quiet_window_s: float
     network_quiet_s: float
     responsiveness_probe_s: float
     metrics_s: float
@@ -105,6 +112,7 @@ def window_budgets(conditions: MeasurementConditions, settings: Settings) -> Win
     slowdown = conditions.cpu_slowdown
     return WindowBudgets(
         load_s=settings.throttled_load_budget_s if conditions.throttled else settings.load_budget_s,
+        quiet_window_s=settings.network_quiet_ms / 1000 * slowdown,
         network_quiet_s=(
             settings.throttled_network_quiet_budget_s if conditions.throttled else settings.network_quiet_budget_s
         ),
