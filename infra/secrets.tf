@@ -5,17 +5,23 @@ locals {
     "api-keys"          = "API_KEYS"
     "webhook-secret"    = "WEBHOOK_SECRET"
     "redis-url"         = "REDIS_URL"
+    "crux-api-key"      = "CRUX_API_KEY"
   }
   secret_values = {
     "anthropic-api-key" = var.anthropic_api_key
     "api-keys"          = var.api_keys
     "webhook-secret"    = var.webhook_secret
     "redis-url"         = local.redis_url
+    "crux-api-key"      = var.crux_api_key
   }
+  # Secret Manager refuses an empty secret: an optional one left empty gets no secret and no variable (the
+  # setting stays unset, its feature off). Only whether it is set is revealed, never its value.
+  unset_secrets     = nonsensitive(var.crux_api_key == "") ? ["crux-api-key"] : []
+  stored_secret_env = { for key, name in local.secret_env : key => name if !contains(local.unset_secrets, key) }
 }
 
 resource "google_secret_manager_secret" "app" {
-  for_each = local.secret_env
+  for_each = local.stored_secret_env
 
   secret_id = "${var.name}-${each.key}"
   replication {
@@ -26,7 +32,7 @@ resource "google_secret_manager_secret" "app" {
 }
 
 resource "google_secret_manager_secret_version" "app" {
-  for_each = local.secret_env
+  for_each = local.stored_secret_env
 
   secret      = google_secret_manager_secret.app[each.key].id
   secret_data = local.secret_values[each.key]

@@ -6,7 +6,7 @@
 
 locals {
   public_secrets  = ["redis-url", "api-keys"]
-  analyze_secrets = ["redis-url", "anthropic-api-key", "webhook-secret"]
+  analyze_secrets = ["redis-url", "anthropic-api-key", "webhook-secret", "crux-api-key"]
 }
 
 resource "google_cloud_run_v2_service" "submit" {
@@ -252,7 +252,7 @@ resource "google_cloud_run_v2_service" "analyze" {
       }
 
       dynamic "env" {
-        for_each = toset(local.analyze_secrets)
+        for_each = setsubtract(toset(local.analyze_secrets), local.unset_secrets)
         content {
           name = local.secret_env[env.value]
           value_source {

@@ -53,6 +53,13 @@ variable "webhook_secret" {
   description = "Standard Webhooks signing secret (WEBHOOK_SECRET) for callbacks, whsec_<base64> or raw."
 }
 
+variable "crux_api_key" {
+  type        = string
+  sensitive   = true
+  default     = ""
+  description = "Chrome UX Report API key (CRUX_API_KEY) for field data in the analyze service; empty = no field data."
+}
+
 # --- Redis: an external URL, or Memorystore created here ---
 
 variable "redis_url" {
@@ -91,17 +98,17 @@ variable "subnetwork" {
   description = "Subnetwork in var.region the services' Direct VPC egress uses."
 }
 
-# --- the analysis budget (Settings: analysis_timeout_s < lease_s; dispatch_deadline_s) ---
+# --- the analysis budget (Settings: analysis_timeout_s < lease_s < dispatch_deadline_s <= Cloud Run timeout) ---
 
 variable "analysis_timeout_s" {
   type        = number
-  default     = 150
+  default     = 180
   description = "ANALYSIS_TIMEOUT_S: hard limit of one analysis."
 }
 
 variable "lease_s" {
   type        = number
-  default     = 180
+  default     = 240
   description = "LEASE_S: how long one attempt owns a job; must exceed analysis_timeout_s."
 
   validation {
@@ -113,11 +120,11 @@ variable "lease_s" {
 variable "dispatch_deadline_s" {
   type        = number
   default     = 600
-  description = "DISPATCH_DEADLINE_S: how long Cloud Tasks waits for the analyze response (15..1800 s)."
+  description = "DISPATCH_DEADLINE_S: how long Cloud Tasks waits for the analyze response (15..1800 s); must exceed lease_s."
 
   validation {
-    condition     = var.dispatch_deadline_s > var.analysis_timeout_s && var.dispatch_deadline_s <= 1800
-    error_message = "dispatch_deadline_s must exceed analysis_timeout_s (else Cloud Tasks retries a running analysis) and stay <= 1800."
+    condition     = var.dispatch_deadline_s > var.lease_s && var.dispatch_deadline_s <= 1800
+    error_message = "dispatch_deadline_s must exceed lease_s (else Cloud Tasks delivers a job again while its attempt still holds the lease, spending an attempt for nothing) and stay <= 1800."
   }
 }
 

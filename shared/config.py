@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from shared.models.speed import ThrottlingMode
+
 QueueBackend = Literal["inline", "redis", "cloudtasks"]
 
 CommaList = Annotated[list[str], NoDecode]
@@ -36,10 +38,37 @@ class Settings(BaseSettings):
     )
     navigation_timeout_s: float = Field(15.0, gt=0, le=120, description="Budget for the first response of the page.")
     load_budget_s: float = Field(6.0, gt=0, le=120, description="Budget for the page's load event after navigation.")
-    network_quiet_ms: int = Field(500, ge=0, le=10_000, description="Network-quiet window after load.")
+    network_quiet_ms: int = Field(
+        500, ge=0, le=10_000, description="Network-quiet window after load (times the CPU slowdown when throttled)."
+    )
     network_quiet_budget_s: float = Field(2.0, ge=0, le=60, description="Longest wait for that quiet window.")
+    first_paint_budget_s: float = Field(
+        3.0,
+        ge=0,
+        le=60,
+        description="Longest wait, once the network is quiet, for the page's first contentful paint before "
+        "its timings are read (times the CPU slowdown when throttled); a busy machine can be that far behind.",
+    )
+    mobile_throttling: ThrottlingMode = Field(
+        "lighthouse",
+        description="Network and CPU of the phone's load and measurement window: `lighthouse` (Lighthouse's "
+        "mobile conditions as DevTools applies them, see How it works) or `none` (this machine's full speed).",
+    )
+    desktop_throttling: ThrottlingMode = Field(
+        "lighthouse", description="The same for the desktop: `lighthouse` (Lighthouse's desktop conditions) or `none`."
+    )
+    throttled_load_budget_s: float = Field(
+        30.0, gt=0, le=120, description="Budget for the load event of a throttled load (instead of LOAD_BUDGET_S)."
+    )
+    throttled_network_quiet_budget_s: float = Field(
+        5.0, ge=0, le=60, description="Longest wait for the quiet window of a throttled load."
+    )
     capture_timeout_s: float = Field(
-        45.0, gt=0, le=600, description="Hard limit for capturing all devices of one page."
+        90.0,
+        gt=0,
+        le=600,
+        description="Hard limit for capturing all devices of one page (a throttled phone load, and its retry "
+        "when degraded, included).",
     )
     full_page_max_height_px: int = Field(10_000, ge=900, le=50_000, description="Height cap of full-page screenshots.")
     full_page_max_width_px: int = Field(
@@ -142,7 +171,29 @@ class Settings(BaseSettings):
     max_logged_events: int = Field(50, ge=1, le=1000, description="Console errors and failed requests kept per device.")
 
     # --- analysis ----------------------------------------------------------------------------------
-    analysis_timeout_s: float = Field(150.0, gt=0, le=1800, description="Hard limit for one whole analysis.")
+    analysis_timeout_s: float = Field(
+        180.0,
+        gt=0,
+        le=1800,
+        description="Hard limit for one whole analysis: the capture, field data and Claude's review fit in it.",
+    )
+
+    # --- field data (Chrome UX Report) -------------------------------------------------------------
+    crux_api_key: SecretStr | None = Field(
+        None, description="Chrome UX Report API key; unset = no field data (the analysed URL is sent to Google)."
+    )
+    crux_base_url: str = Field(
+        "https://chromeuxreport.googleapis.com", description="Base URL of the CrUX API (tests: a fake on loopback)."
+    )
+    crux_timeout_s: float = Field(4.0, gt=0, le=60, description="Budget of one CrUX API call.")
+    crux_budget_s: float = Field(
+        8.0, gt=0, le=120, description="Budget of all CrUX calls of one analysis (retries, origin fallback)."
+    )
+    crux_max_retries: int = Field(2, ge=0, le=5, description="Retries of a CrUX call answered 429/5xx or cut off.")
+    crux_retry_backoff_s: float = Field(0.5, ge=0, le=10, description="First CrUX retry delay; doubles per retry.")
+    crux_max_response_bytes: int = Field(
+        256 * 1024, ge=1024, le=10_000_000, description="Largest CrUX answer read; a larger one is refused."
+    )
 
     # --- Claude ------------------------------------------------------------------------------------
     anthropic_api_key: SecretStr | None = Field(None, description="Claude API key; unset = rules-only reports.")
@@ -179,7 +230,7 @@ class Settings(BaseSettings):
     result_ttl_s: int = Field(72 * 3600, ge=60, description="How long jobs, reports and screenshots are kept.")
     cache_ttl_s: int = Field(24 * 3600, ge=0, description="How long an identical request is served from cache.")
     queue_backend: QueueBackend = Field("inline", description="inline (in process), redis (Streams) or cloudtasks.")
-    lease_s: float = Field(180.0, gt=0, description="How long one attempt owns a job; > analysis_timeout_s.")
+    lease_s: float = Field(240.0, gt=0, description="How long one attempt owns a job; > analysis_timeout_s.")
     max_attempts: int = Field(3, ge=1, le=20, description="Deliveries of one job before it fails for good.")
     retry_backoff_s: float = Field(2.0, ge=0, description="First retry delay; doubles per attempt.")
     retry_backoff_max_s: float = Field(60.0, ge=0, description="Longest delay between two attempts.")
@@ -194,7 +245,7 @@ class Settings(BaseSettings):
     )
     cloud_tasks_emulator_host: str | None = Field(None, description="host:port of gcloud-tasks-emulator (local).")
     dispatch_deadline_s: int = Field(
-        600, ge=15, le=1800, description="How long Cloud Tasks waits for one analyze call."
+        600, ge=15, le=1800, description="How long Cloud Tasks waits for one analyze call; > lease_s."
     )
     redis_timeout_s: float = Field(5.0, gt=0, le=60, description="Connect and socket timeout of Redis calls.")
     redis_max_connections: int = Field(64, ge=4, le=1024, description="Connection pool size per process.")
@@ -278,6 +329,13 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
+    @field_validator("crux_base_url")
+    @classmethod
+    def _check_crux_base_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("CRUX_BASE_URL must be an http(s) URL")
+        return value.rstrip("/")
+
     @field_validator("api_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
@@ -289,6 +347,11 @@ class Settings(BaseSettings):
     def _check_consistency(self) -> Settings:
         if self.lease_s <= self.analysis_timeout_s:
             raise ValueError("LEASE_S must exceed ANALYSIS_TIMEOUT_S, or a running attempt could lose its lease")
+        if self.queue_backend == "cloudtasks" and self.dispatch_deadline_s <= self.lease_s:
+            raise ValueError(
+                "DISPATCH_DEADLINE_S must exceed LEASE_S, or Cloud Tasks delivers a job again while its attempt "
+                "still holds the lease, and each such delivery spends one of MAX_ATTEMPTS for nothing"
+            )
         if self.queue_backend == "redis" and not self.redis_url:
             raise ValueError("QUEUE_BACKEND=redis needs REDIS_URL")
         if self.queue_backend == "cloudtasks":

@@ -1,7 +1,8 @@
-"""One analysis, start to finish: policy check -> capture -> rules -> Claude -> report.
+"""One analysis, start to finish: policy check -> capture -> field data -> rules -> Claude -> report.
 
-The `Engine` owns what a process keeps between analyses (one Chromium, one egress guard); the CLI,
-the analyze function and the worker each hold one. `analyze` is the only way a page gets analysed.
+The `Engine` owns what a process keeps between analyses (one Chromium, one egress guard, the field data
+cache); the CLI, the analyze function and the worker each hold one. `analyze` is the only way a page gets
+analysed.
 """
 
 from __future__ import annotations
@@ -9,23 +10,30 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Literal
 
+import fakeredis
+from redis.asyncio import Redis
+
 from shared.capture.browser import BrowserPool
 from shared.capture.page_capture import capture_page
-from shared.capture.result import ScreenshotImage
+from shared.capture.result import CaptureResult, ScreenshotImage
 from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
+from shared.field.cache import FieldCache
+from shared.field.lookup import FieldLookup
 from shared.llm import judge
 from shared.models.facts import Device
 from shared.models.report import Report
+from shared.models.speed import FieldData
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.egress import EgressGuard
 from shared.netguard.policy import check_target
 from shared.report.assemble import build_report
 from shared.rules import evaluate
+from shared.store.keys import Keys
 
 Stage = Literal["validating", "capturing", "auditing", "judging", "reporting", "done"]
 STAGE_PERCENT: dict[Stage, int] = {
@@ -55,11 +63,15 @@ class AnalysisOutcome:
 class Engine:
     """Per-process resources of analyses, shared by concurrent ones."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, redis: Redis | None = None) -> None:
+        """`redis`: the runtime's store, which then also caches field data; without one (the CLI) the cache
+        lives in this process."""
         self.settings = settings
         self.allowlist = Allowlist.parse(settings.allowed_private_hosts)
         self.browser = BrowserPool(settings)
         self.guard = EgressGuard.from_settings(settings, self.allowlist)
+        cache = FieldCache(redis or fakeredis.FakeAsyncRedis(), Keys(settings.key_prefix), settings.cache_ttl_s)
+        self.field = FieldLookup(settings, self.guard, cache)
 
     async def __aenter__(self) -> Engine:
         return self
@@ -99,6 +111,9 @@ class Engine:
 
         await stage("auditing")
         mark = time.perf_counter()
+        capture = _with_field(capture, await self.field.lookup(capture.facts.final_url, list(capture.facts.devices)))
+        timings["field"] = _ms_since(mark)
+        mark = time.perf_counter()
         findings = evaluate(capture.facts)
         timings["rules"] = _ms_since(mark)
 
@@ -112,6 +127,13 @@ class Engine:
         report = build_report(capture, findings, verdict, timings)
         await stage("done")
         return AnalysisOutcome(report=report, screenshots=capture.screenshots)
+
+
+def _with_field(capture: CaptureResult, found: dict[Device, FieldData]) -> CaptureResult:
+    devices = {
+        device: facts.model_copy(update={"field": found[device]}) for device, facts in capture.facts.devices.items()
+    }
+    return replace(capture, facts=capture.facts.model_copy(update={"devices": devices}))
 
 
 def _ms_since(mark: float) -> float:

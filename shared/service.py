@@ -120,7 +120,7 @@ class Runtime:
             if self._engine is None:
                 from shared.engine import Engine  # Chromium and the analysis modules only where analyses run
 
-                self._engine = Engine(self.settings)
+                self._engine = Engine(self.settings, self.redis)
         return self._engine
 
     async def browser_starts(self) -> bool:

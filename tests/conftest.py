@@ -19,6 +19,7 @@ pytest_plugins: list[str] = [
     "tests.support.gateway",
     "tests.support.browser",
     "tests.support.faults",
+    "tests.support.crux",
     "tests.support.rule_pages",
 ]
 
@@ -37,7 +38,13 @@ def pages_server() -> Iterator[LoopbackServer]:
         yield server
 
 
+# Tests of what capture finds run at full speed: a throttled phone load takes several times longer, and only
+# the tests of throttling itself (or of the production default end to end) ask for it.
+UNTHROTTLED: dict[str, object] = {"mobile_throttling": "none", "desktop_throttling": "none"}
+
+
 def make_settings(*allowed: LoopbackServer | str, **overrides: object) -> Settings:
-    """Settings that let the browser reach exactly these loopback servers, nothing else private."""
+    """Settings that let the browser reach exactly these loopback servers, nothing else private; unthrottled
+    unless `overrides` say otherwise."""
     hosts = [item if isinstance(item, str) else item.host_port for item in allowed]
-    return Settings(allowed_private_hosts=hosts, **overrides)  # type: ignore[arg-type]
+    return Settings(allowed_private_hosts=hosts, **{**UNTHROTTLED, **overrides})  # type: ignore[arg-type]

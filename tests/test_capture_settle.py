@@ -150,3 +150,21 @@ async def test_a_capture_whose_own_files_fail_is_degraded_retried_and_held_back(
     summary = report_quality(result.facts)
     assert summary.status == "degraded" and "cta.missing_above_fold" in summary.suppressed_rules
     assert any(reason.startswith("mobile: the first view rendered as one flat colour") for reason in summary.reasons)
+
+
+async def test_timings_are_read_after_a_first_paint_that_comes_late(
+    browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
+) -> None:
+    result = await capture("late-paint.html", hostile_server, browser_pool, capture_guard)
+    for device, facts in result.facts.devices.items():
+        # Painted 1.2 s after load, long after the 200 ms quiet window: read then, not before it.
+        assert facts.metrics.fcp_ms is not None and facts.metrics.lcp_ms is not None, device
+        assert facts.metrics.fcp_ms >= 1200 and "first_paint" not in facts.timed_out, device
+
+
+async def test_a_page_that_never_paints_is_read_when_the_wait_runs_out(
+    browser_pool: BrowserPool, capture_guard: EgressGuard, hostile_server: LoopbackServer
+) -> None:
+    result = await capture("broken-own.html", hostile_server, browser_pool, capture_guard, first_paint_budget_s=0.3)
+    for device, facts in result.facts.devices.items():
+        assert facts.metrics.fcp_ms is None and "first_paint" in facts.timed_out, device

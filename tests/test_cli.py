@@ -24,7 +24,7 @@ RUN_TIMEOUT_S = 120
 
 def run_cli(*args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("ANTHROPIC_")}
-    env.update(extra_env or {})
+    env.update({"MOBILE_THROTTLING": "none", "DESKTOP_THROTTLING": "none", **(extra_env or {})})
     return subprocess.run(
         [CLI, "analyze", *args], capture_output=True, text=True, env=env, timeout=RUN_TIMEOUT_S, check=False
     )

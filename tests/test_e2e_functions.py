@@ -75,6 +75,8 @@ def test_submit_emulator_analyze_result_webhook(corpus_server: LoopbackServer, t
                 "ALLOWED_PRIVATE_HOSTS": f"{corpus_server.host_port},{receiver.server.host_port}",
                 "WEBHOOK_SECRET": SECRET,
                 "KEY_PREFIX": "e2e-functions:",
+                "MOBILE_THROTTLING": "none",
+                "DESKTOP_THROTTLING": "none",
             },
         )
         with stack, httpx.Client(timeout=30) as client:

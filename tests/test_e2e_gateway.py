@@ -41,6 +41,10 @@ def test_embedded_serve(corpus_server: LoopbackServer, tmp_path: Path) -> None:
         done = analyse(client, server, page)
         assert done["status"] == "succeeded", (tmp_path / "serve.log").read_text()[-3000:]
         assert done["result"]["final_url"] == page
+        # The one end-to-end run on the production default: each device measured under Lighthouse's conditions.
+        conditions = {device["device"]: device["metrics"]["conditions"] for device in done["result"]["devices"]}
+        assert conditions["mobile"]["profile"] == "lighthouse-mobile" and conditions["mobile"]["cpu_slowdown"] == 4
+        assert conditions["desktop"]["profile"] == "lighthouse-desktop"
         html = client.get(done["links"]["report_html"])
         assert html.status_code == 200 and page in html.text
         assert html.headers["x-content-type-options"] == "nosniff"
@@ -65,6 +69,8 @@ def test_gateway_and_worker_on_redis(corpus_server: LoopbackServer, redis_url: s
         redis_url=redis_url,
         queue_backend="redis",
         key_prefix="e2e-gateway:",
+        mobile_throttling="none",
+        desktop_throttling="none",
     )
     page = corpus_server.url("/new-age/index.html")
     with (

@@ -44,6 +44,7 @@ DESIGN_IDS = [
     "overlay.blocks_first_view",
     "perf.lcp_slow",
     "perf.cls_high",
+    "perf.inp_slow",
     "perf.blocking_time_high",
     "perf.page_weight_heavy",
     "tech.console_errors",
@@ -73,7 +74,7 @@ CATEGORY_OF_TECH = {
 # RULES_VERSION -> fingerprint of everything declarative the findings and scores depend on. When this
 # test fails you changed a rule, threshold, wording or formula constant: bump RULES_VERSION (cached
 # reports are keyed on it) and record the new fingerprint here.
-FINGERPRINTS = {"1.0.0": "881f2e7fad6895fc", "1.1.0": "d94c50187d5148f8"}
+FINGERPRINTS = {"1.0.0": "881f2e7fad6895fc", "1.1.0": "d94c50187d5148f8", "1.2.0": "f3ad8762e8be8c66"}
 
 
 def catalogue_fingerprint() -> str:

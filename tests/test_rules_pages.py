@@ -55,6 +55,7 @@ PAGE_RULES: dict[str, dict[str, frozenset[Device]]] = {
     "slow.html": {
         "perf.lcp_slow": BOTH,
         "perf.cls_high": BOTH,
+        "perf.inp_slow": BOTH,  # from the slow page's field record (tests/support/rule_pages.py)
         "perf.blocking_time_high": BOTH,
         "perf.page_weight_heavy": BOTH,
         "tech.console_errors": BOTH,

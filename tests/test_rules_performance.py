@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from shared.capture.throttling import conditions_for
+from shared.models.facts import CaptureQuality
+from shared.models.speed import FieldData
+from tests.conftest import make_settings
+from tests.support.crux import field_metric, field_ok
 from tests.support.facts_builders import device, failed, findings_for, hit, image, metrics, page
+
+MOBILE_CONDITIONS = conditions_for("mobile", make_settings(mobile_throttling="lighthouse"))
 
 
 def with_metrics(**overrides: object) -> object:
@@ -44,9 +51,74 @@ def test_an_unmeasured_metric_is_not_a_slow_one(metric: str) -> None:
 
 def test_lcp_finding_states_value_and_threshold() -> None:
     (finding,) = findings_for("perf.lcp_slow", page(with_metrics(lcp_ms=5234.4)))  # type: ignore[arg-type]
-    assert finding.evidence.values == {"lcp_ms": 5234, "good": 2500, "poor": 4000}
-    assert "after 5.2 s (good: up to 2.5 s)" in finding.detail
+    values = {"lcp_ms": 5234, "good": 2500, "poor": 4000, "source": "lab", "conditions": "none"}
+    assert finding.evidence.values == values
+    assert "after 5.2 s in our lab load (unthrottled) (good: up to 2.5 s)" in finding.detail
     assert finding.category == "performance" and finding.reference == "https://web.dev/articles/lcp"
+
+
+class TestFieldData:
+    """Core Web Vitals are defined on real visitors' p75: field data decides where CrUX has it."""
+
+    def test_a_slow_field_lcp_is_reported_although_the_lab_was_fast(self) -> None:
+        facts = device("mobile", metrics=metrics(lcp_ms=1800), field=field_ok(lcp_ms=field_metric(4600)))
+        result = hit("perf.lcp_slow", facts)
+        assert result is not None and result.severity == "high"
+        assert dict(result.values) == {
+            "lcp_ms": 4600,
+            "good": 2500,
+            "poor": 4000,
+            "source": "field",
+            "field_scope": "url",
+            "lab_lcp_ms": 1800,
+        }
+        assert "4.6 s for real Chrome visitors (p75 over 28 days, this page); our lab load measured 1.8 s" in (
+            result.detail
+        )
+
+    def test_a_good_field_lcp_wins_over_a_slow_lab(self) -> None:
+        facts = device("mobile", metrics=metrics(lcp_ms=9000), field=field_ok(lcp_ms=field_metric(2100)))
+        assert hit("perf.lcp_slow", facts) is None
+
+    def test_the_origins_figure_says_it_is_the_whole_site(self) -> None:
+        facts = device(field=field_ok(scope="origin", cls=field_metric(0.3)), metrics=metrics(cls=0.0))
+        result = hit("perf.cls_high", facts)
+        assert result is not None and result.values["source"] == "field" and result.values["field_scope"] == "origin"
+        assert "the whole site" in result.detail and result.values["lab_cls"] == 0.0
+
+    def test_a_metric_crux_lacks_falls_back_to_the_lab(self) -> None:
+        facts = device(metrics=metrics(cls=0.3), field=field_ok(lcp_ms=field_metric(2000)))
+        result = hit("perf.cls_high", facts)
+        assert result is not None and result.values["source"] == "lab"
+
+    @pytest.mark.parametrize("status", ["no_data", "unavailable"])
+    def test_without_a_record_the_lab_decides(self, status: str) -> None:
+        lab = metrics(lcp_ms=5000, conditions=MOBILE_CONDITIONS)
+        result = hit("perf.lcp_slow", device("mobile", metrics=lab, field=FieldData(status=status)))  # type: ignore[arg-type]
+        assert result is not None
+        assert (result.values["source"], result.values["conditions"]) == ("lab", "lighthouse-mobile")
+        assert "in our lab load (under Lighthouse's throttling)" in result.detail
+
+    @pytest.mark.parametrize(("p75", "severity"), [(200, None), (201, "medium"), (500, "medium"), (501, "high")])
+    def test_inp_is_judged_on_field_data(self, p75: float, severity: str | None) -> None:
+        result = hit("perf.inp_slow", device(field=field_ok(inp_ms=field_metric(p75))))
+        assert (result.severity if result else None) == severity
+        if result:
+            assert result.values["source"] == "field" and "to respond visibly to a tap" in result.detail
+
+    def test_inp_has_no_lab_figure_so_no_lab_finding(self) -> None:
+        assert hit("perf.inp_slow", device(metrics=metrics(tbt_ms=5000))) is None
+
+    def test_inp_holds_on_a_degraded_capture(self) -> None:
+        degraded = CaptureQuality(status="degraded", reasons=["blank_fold"])
+        facts = page(device("mobile", field=field_ok(inp_ms=field_metric(700)), quality=degraded))
+        assert [f.severity for f in findings_for("perf.inp_slow", facts)] == ["high"]
+
+    def test_tbt_stays_a_lab_measure_and_says_so(self) -> None:
+        facts = device("mobile", metrics=metrics(tbt_ms=900, conditions=MOBILE_CONDITIONS), field=field_ok())
+        result = hit("perf.blocking_time_high", facts)
+        assert result is not None and result.values["source"] == "lab"
+        assert "900 ms in total in our lab load (under Lighthouse's throttling)" in result.detail
 
 
 class TestConsoleErrors:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from shared.capture.throttling import conditions_for
 from shared.models.report import CATEGORIES
 from shared.rules import evaluate
 from shared.rules.lighthouse import performance_score
 from shared.rules.scoring import CATEGORY_WEIGHTS, compute_scores
+from tests.conftest import make_settings
+from tests.support.crux import field_metric, field_ok
 from tests.support.facts_builders import both, clean_page, cta, device, finding, metrics, page
 
 NO_METRICS = metrics(fcp_ms=None, lcp_ms=None, tbt_ms=None, cls=None)
@@ -81,6 +84,38 @@ class TestPerformance:
         mobile = performance_score(slow_mobile.devices["mobile"].metrics, "mobile")
         expected = round(100 * (desktop + mobile) / 2)  # type: ignore[operator]
         assert compute_scores(slow_mobile, []).categories["performance"] == expected
+
+    def test_the_score_says_which_curves_scored_which_conditions(self) -> None:
+        settings = make_settings(mobile_throttling="lighthouse", desktop_throttling="lighthouse")
+        throttled = page(
+            *(
+                device(name, metrics=metrics(conditions=conditions_for(name, settings)))
+                for name in ("desktop", "mobile")
+            )
+        )
+        uses = compute_scores(throttled, []).performance_curves
+        assert {name: (use.curves, use.measured_under, use.matched) for name, use in uses.items()} == {
+            "desktop": ("lighthouse-desktop", "lighthouse-desktop", True),
+            "mobile": ("lighthouse-mobile", "lighthouse-mobile", True),
+        }
+        assert "mobile on Lighthouse mobile curves, measured under Lighthouse's mobile conditions" in (
+            compute_scores(throttled, []).method
+        )
+
+    def test_unthrottled_figures_on_throttled_curves_are_flagged(self) -> None:
+        scores = compute_scores(clean_page(), [])
+        assert {use.matched for use in scores.performance_curves.values()} == {False}
+        assert "mobile on Lighthouse mobile curves, measured unthrottled (the score reads high)" in scores.method
+
+    def test_a_field_finding_takes_no_penalty_either(self) -> None:
+        facts = both(field=field_ok(lcp_ms=field_metric(6000), inp_ms=field_metric(900)))
+        findings = evaluate(facts)
+        assert {f.rule for f in findings} == {"perf.lcp_slow", "perf.inp_slow"}
+        assert compute_scores(facts, findings).categories == compute_scores(facts, []).categories
+
+    def test_no_metric_no_curves(self) -> None:
+        scores = compute_scores(unmeasured_page(), [])  # type: ignore[arg-type]
+        assert scores.performance_curves == {} and scores.method.endswith("performance: no lab metric measured")
 
 
 class TestOverall:

@@ -1,8 +1,10 @@
 """One page on one device, in the order DESIGN.md section 6 sets, every step within a budget.
 
-navigate (first response) -> `load` (budget) -> is the page responsive? -> network quiet (budget) ->
-performance reading (the end of the measurement window) -> settle: animations sped up, loading screen
-gone, first-view animations ended (budget) -> fold screenshot as the visitor sees it -> scroll through
+navigate (first response) -> `load` (budget) -> is the page responsive? -> network quiet (budget) -> first
+contentful paint (budget: a busy machine paints late) ->
+performance reading (the end of the measurement window: up to here the page runs under the device's
+measurement conditions, shared/capture/throttling.py, lifted now) -> settle: animations sped up, loading
+screen gone, first-view animations ended (budget) -> fold screenshot as the visitor sees it -> scroll through
 for lazy and reveal-on-scroll content (budget) -> watch for late overlays (budget; the fold screenshot is
 taken again when one came) -> facts (overlays measured, then hidden) -> full-page screenshot
 (height-capped) beside axe-core -> capture quality.
@@ -28,7 +30,7 @@ from shared.capture.axe_audit import inject_axe, run_axe
 from shared.capture.browser import BrowserPool
 from shared.capture.containment import PageContainment
 from shared.capture.devices import DeviceProfile
-from shared.capture.metrics import PerformanceReading, build_metrics, read_performance
+from shared.capture.metrics import PerformanceReading, build_metrics, read_performance, wait_first_paint
 from shared.capture.navigation import document_too_large, open_document, wait_for_load
 from shared.capture.overlay_watch import late_overlays, watch_for_overlays
 from shared.capture.page_facts import ARRIVAL_PARTS, collect_facts
@@ -38,6 +40,7 @@ from shared.capture.screenshots import fold_screenshot, full_page_screenshot
 from shared.capture.scripts import PageScripts, composed, script
 from shared.capture.scroll_through import scroll_through
 from shared.capture.settle import settle, speed_up_animations
+from shared.capture.throttling import Throttle, conditions_for, window_budgets
 from shared.capture.traffic import TrafficLog
 from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
@@ -72,13 +75,15 @@ async def capture_device(
             page = await context.new_page()
             page.on("crash", lambda _page: crashed.set())
             containment = await PageContainment.attach(context, page, max_logged=settings.max_logged_events)
+            throttle = await Throttle.attach(context, page, conditions_for(device.name, settings))
             traffic = TrafficLog(page, session, settings.max_logged_events)
-            run = _DeviceRun(page, device, settings, session, containment, traffic)
+            run = _DeviceRun(page, device, settings, session, containment, throttle, traffic)
             run.timings[f"capture.{device.name}.open"] = _ms_since(started)
             try:
                 captured = await _unless_crashed(run.capture(url), crashed)
             finally:
                 traffic.close()
+                await throttle.close(detach_timeout_s=settings.browser_op_timeout_s, crashed=crashed.is_set())
                 await containment.close(detach_timeout_s=settings.browser_op_timeout_s, crashed=crashed.is_set())
             closing = time.perf_counter()
         except (PlaywrightError, _PageCrashed) as exc:
@@ -130,6 +135,7 @@ class _DeviceRun:
         settings: Settings,
         session: GuardSession,
         containment: PageContainment,
+        throttle: Throttle,
         traffic: TrafficLog,
     ) -> None:
         self.page = page
@@ -137,6 +143,7 @@ class _DeviceRun:
         self.settings = settings
         self.session = session
         self.containment = containment
+        self.throttle = throttle
         self.traffic = traffic
         self.scripts = PageScripts(page, containment)
         self.timed_out: list[str] = []
@@ -156,26 +163,38 @@ class _DeviceRun:
 
     async def capture(self, url: str) -> DeviceCapture:
         settings, scripts = self.settings, self.scripts
+        conditions = self.throttle.conditions
+        budgets = window_budgets(conditions, settings)
+        await self.throttle.apply()
         with self._stage("navigate"):
             response = await open_document(
                 self.page, url, traffic=self.traffic, session=self.session, settings=settings
             )
         with self._stage("load"):
-            if not await wait_for_load(self.page, settings.load_budget_s):
+            if not await wait_for_load(self.page, budgets.load_s):
                 self.timed_out.append("load")
             loaded_at = time.monotonic()
             self.containment.lock_navigation()
-            if not await scripts.responsive(settings.responsiveness_probe_s):
+            if not await scripts.responsive(budgets.responsiveness_probe_s):
                 self.timed_out.append("script")
         with self._stage("network_quiet"):
+            # axe's half megabyte of script is parsed while the network settles, when the page is idle
+            # anyway; not under throttling, where that long task would land in the measured blocking time.
             quiet, axe_ready = await asyncio.gather(
-                self.traffic.wait_quiet(settings.network_quiet_ms / 1000, settings.network_quiet_budget_s),
-                self._inject_axe(),
+                self.traffic.wait_quiet(budgets.quiet_window_s, budgets.network_quiet_s),
+                self._inject_axe() if not conditions.throttled else asyncio.sleep(0, result=False),
             )
             if not quiet:
                 self.timed_out.append("network_quiet")
         with self._stage("metrics"):
-            reading = await self._performance()
+            if not self.containment.frozen and not await wait_first_paint(
+                scripts, budgets.first_paint_s, budgets.metrics_s
+            ):
+                self.timed_out.append("first_paint")
+            reading = await self._performance(budgets.metrics_s)
+            await self.throttle.lift(self.containment, settings.script_budget_s)
+        if conditions.throttled:
+            axe_ready = await self._timed("axe_inject", self._inject_axe())
         with self._stage("settle"):
             await speed_up_animations(self.containment.cdp)
             self._ran_out(await settle(scripts, settings, settings.settle_budget_s, whole_page=False))
@@ -229,7 +248,7 @@ class _DeviceRun:
             text=collected.text,
             overlays=collected.overlays,
             layout=collected.layout,
-            metrics=build_metrics(reading, self.traffic, collected.dom_nodes),
+            metrics=build_metrics(reading, self.traffic, collected.dom_nodes, conditions),
             a11y=a11y,
             timed_out=self.timed_out,
             truncated=full.ref.truncated,
@@ -241,9 +260,9 @@ class _DeviceRun:
     def _ran_out(self, waits: list[str]) -> None:
         self.timed_out.extend(wait for wait in waits if wait not in self.timed_out)
 
-    async def _performance(self) -> PerformanceReading | None:
+    async def _performance(self, budget_s: float) -> PerformanceReading | None:
         try:
-            reading = await read_performance(self.scripts, self.settings.script_budget_s)
+            reading = await read_performance(self.scripts, budget_s)
         except TimeoutError:
             self.timed_out.append("metrics")
             return None

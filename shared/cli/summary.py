@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from shared.models.report import Finding, Report
+from shared.report.speed import speed_line
 
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
@@ -81,6 +82,7 @@ def render_summary(console: Console, report: Report, written: list[Path]) -> Non
         f"{len(report.findings)} findings · rules {report.rules_version} · analysed in "
         f"{report.timings_ms.get('total', 0) / 1000:.1f} s",
         llm_line,
+        "speed: " + " · ".join(speed_line(device) for device in report.devices),
     ]
     if timed_out:
         footer.append("budgets hit (measured what had loaded): " + ", ".join(timed_out))

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.models.speed import FieldData, MeasurementConditions
+
 Device = Literal["desktop", "mobile"]
 DEVICES: tuple[Device, ...] = ("desktop", "mobile")
 
@@ -264,6 +266,9 @@ class Metrics(FactModel):
     dom_nodes: int = 0
     console_errors: list[str] = Field(default_factory=list)
     failed_requests: list[FailedRequest] = Field(default_factory=list)
+    conditions: MeasurementConditions = Field(
+        MeasurementConditions(), description="The network and CPU the timings above were measured under."
+    )
 
 
 class AxeViolation(FactModel):
@@ -327,6 +332,9 @@ class DeviceFacts(FactModel):
     overlays: list[Overlay] = Field(default_factory=list)
     layout: Layout
     metrics: Metrics = Metrics()
+    field: FieldData = Field(
+        FieldData(reason="not looked up"), description="Real visitors' speed on this form factor (Chrome UX Report)."
+    )
     a11y: list[AxeViolation] = Field(default_factory=list)
     timed_out: list[str] = Field(
         default_factory=list, description="Waits that hit their budget: 'load', 'network_quiet', 'axe', ..."

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.models.facts import CaptureQuality, Device, Metrics
+from shared.models.speed import ConditionsProfile, FieldData
 
 SCHEMA_VERSION = "1.0"
 
@@ -63,10 +64,25 @@ class Finding(ReportModel):
     also_flagged_by_llm: bool = Field(False, description="Claude raised the same issue; merged here.")
 
 
+class CurveUse(ReportModel):
+    """Which Lighthouse curves scored one device's lab metrics, and what those metrics were measured under."""
+
+    curves: Literal["lighthouse-mobile", "lighthouse-desktop"]
+    calibrated_for: ConditionsProfile = Field(description="The conditions the curves' control points assume.")
+    measured_under: ConditionsProfile
+    matched: bool = Field(
+        description="Measured under the conditions the curves assume; False: an unthrottled load on curves for "
+        "a throttled one, so the score reads too good."
+    )
+
+
 class Scores(ReportModel):
     overall: int = Field(ge=0, le=100)
     categories: dict[Category, int]
     method: str = Field(description="Short statement of the formula; the README documents it fully.")
+    performance_curves: dict[Device, CurveUse] = Field(
+        default_factory=dict, description="Per device whose lab metrics the performance score used."
+    )
 
 
 class Screenshot(ReportModel):
@@ -104,7 +120,10 @@ class DeviceSummary(ReportModel):
     device: Device
     final_url: str
     status_code: int | None
-    metrics: Metrics
+    metrics: Metrics = Field(description="Lab figures of our one load, with the conditions it ran under.")
+    field: FieldData = Field(
+        FieldData(reason="not looked up"), description="Real visitors' figures (Chrome UX Report), when it has them."
+    )
     timed_out: list[str] = Field(default_factory=list)
     viewport: tuple[int, int]
     document_size: tuple[int, int]

@@ -40,6 +40,7 @@ def build_report(
                 final_url=device_facts.url,
                 status_code=device_facts.status_code,
                 metrics=device_facts.metrics,
+                field=device_facts.field,
                 timed_out=device_facts.timed_out,
                 viewport=(device_facts.layout.viewport_w, device_facts.layout.viewport_h),
                 document_size=(device_facts.layout.document_w, device_facts.layout.document_h),

@@ -37,6 +37,7 @@ class MetricThreshold:
 METRIC_THRESHOLDS: dict[str, MetricThreshold] = {
     "lcp_ms": MetricThreshold(2500, 4000, "https://web.dev/articles/lcp"),
     "fcp_ms": MetricThreshold(1800, 3000, "https://web.dev/articles/fcp"),
+    "inp_ms": MetricThreshold(200, 500, "https://web.dev/articles/inp"),
     "cls": MetricThreshold(0.1, 0.25, "https://web.dev/articles/cls"),
     "tbt_ms": MetricThreshold(200, 600, "https://web.dev/articles/tbt"),
     "ttfb_ms": MetricThreshold(800, 1800, "https://web.dev/articles/ttfb"),

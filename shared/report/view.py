@@ -16,8 +16,10 @@ from typing import Literal
 from shared.models.facts import DEVICES, Device, Metrics
 from shared.models.report import CATEGORIES, Category, DeviceSummary, Finding, Report, Screenshot
 from shared.report.bands import BAND_LABELS, METRIC_THRESHOLDS, Band, metric_band, score_band
+from shared.report.formats import format_bytes, format_cls, format_ms
 from shared.report.images import image_data_uri
 from shared.report.markers import Placement, place_region
+from shared.report.speed import SpeedCard, speed_card
 
 CATEGORY_LABELS: dict[Category, str] = {
     "cta": "Calls to action",
@@ -120,6 +122,7 @@ class ReportView:
     groups: list[CategoryGroup]
     metric_devices: list[str]
     metric_rows: list[MetricRow]
+    speed: list[SpeedCard]
     timings: list[tuple[str, str]]
     notes: list[str] = field(default_factory=list)
 
@@ -152,6 +155,7 @@ def build_view(report: Report, screenshots: Mapping[str, bytes]) -> ReportView:
         groups=_groups(report, items),
         metric_devices=[DEVICE_LABELS[summary.device] for summary in _ordered_devices(report)],
         metric_rows=_metric_rows(report),
+        speed=[speed_card(summary, DEVICE_LABELS[summary.device]) for summary in _ordered_devices(report)],
         timings=[(stage, format_ms(ms)) for stage, ms in report.timings_ms.items()],
         notes=_capture_notes(report),
     )
@@ -287,21 +291,6 @@ def _capture_notes(report: Report) -> list[str]:
         if shot.truncated
     )
     return notes
-
-
-def format_ms(value: float) -> str:
-    return f"{value:,.0f} ms" if value < 1000 else f"{value / 1000:,.1f} s"
-
-
-def format_cls(value: float) -> str:
-    return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
-
-
-def format_bytes(value: int) -> str:
-    for unit, size in (("MB", 1_000_000), ("kB", 1_000)):
-        if value >= size:
-            return f"{value / size:,.1f} {unit}"
-    return f"{value} B"
 
 
 def display_value(value: object) -> str:

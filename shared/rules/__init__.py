@@ -12,6 +12,6 @@ from __future__ import annotations
 
 from shared.rules.findings import evaluate
 
-RULES_VERSION = "1.1.0"
+RULES_VERSION = "1.2.0"
 
 __all__ = ["RULES_VERSION", "evaluate"]

@@ -15,6 +15,11 @@ metric audits' `defaultOptions` and the performance-scoring documentation:
 We have no Speed Index (it needs a filmstrip of the load), so its 10 points are dropped and the other
 weights renormalised over what was measured: FCP 10/90, LCP 25/90, TBT 30/90, CLS 25/90. A metric that
 was not measured on a device is left out the same way; it never counts as perfect.
+
+Each device's control points are calibrated on loads under Lighthouse's conditions for that form factor
+(`CALIBRATED_FOR`; shared/capture/throttling.py applies them). Figures measured otherwise (throttling
+set to `none`) still get these curves, and the report says so: an unthrottled load scored on them reads
+too good.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from shared.models.facts import Device, Metrics
+from shared.models.speed import ConditionsProfile
 
 MetricName = Literal["fcp", "lcp", "tbt", "cls"]
 
@@ -57,6 +63,8 @@ CURVES: dict[Device, dict[MetricName, Curve]] = {
 }
 
 WEIGHTS: dict[MetricName, float] = {"fcp": 10, "lcp": 25, "tbt": 30, "cls": 25}
+
+CALIBRATED_FOR: dict[Device, ConditionsProfile] = {"mobile": "lighthouse-mobile", "desktop": "lighthouse-desktop"}
 
 
 def log_normal_complement(curve: Curve, value: float) -> float:

@@ -1,18 +1,28 @@
 """Speed: the Core Web Vitals thresholds for what a visitor waits for, and Lighthouse's payload line.
 
-These findings say *what* is slow; the performance score (shared.rules.scoring) turns the same metrics
-into a number with Lighthouse's curves, so the two never disagree about which metric hurts. A metric
-capture could not measure (None) produces no finding: an unknown value is not a slow one.
+These findings say *what* is slow; the performance score (shared.rules.scoring) turns the lab metrics
+into a number with Lighthouse's curves. Core Web Vitals (LCP, INP, CLS) are defined on real visitors'
+figures, so where the Chrome UX Report has them (`DeviceFacts.field`) the rules judge its p75, and fall
+back to our lab load otherwise; each finding says in `evidence.values["source"]` which it used, with the
+other figure beside it. TBT is a lab measure (INP's lab counterpart) and INP a field one: each has its
+own rule. A metric neither source measured (None) produces no finding: an unknown value is not a slow one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from shared.models.facts import DeviceFacts
 from shared.models.report import Severity
+from shared.models.speed import FieldData
 from shared.rules.spec import Hit, RuleSpec, rule
 from shared.rules.wording import kib, seconds
+
+FieldName = Literal["lcp_ms", "inp_ms", "cls"]
+# What a reader is told the field figure is: p75 of real Chrome visits over CrUX's 28 days.
+_FIELD_SCOPE_WORDS = {"url": "this page", "origin": "the whole site: this page alone has too few visits"}
 
 
 def banded(value: float, spec: RuleSpec) -> Severity | None:
@@ -22,17 +32,56 @@ def banded(value: float, spec: RuleSpec) -> Severity | None:
     return "high" if value > spec.threshold("poor") else spec.severity
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The value a speed rule judges; `context` says where it comes from (evidence), `words` in the detail."""
+
+    value: float
+    context: dict[str, Any]
+    words: str
+
+
+def _rounded(value: float, digits: int) -> float:
+    return round(value) if digits == 0 else round(value, digits)
+
+
+def cwv_reading(facts: DeviceFacts, name: FieldName, digits: int, show: Callable[[float], str]) -> Reading | None:
+    """Real visitors' p75 when CrUX has it, else our lab figure (INP has none), else None."""
+    lab: float | None = getattr(facts.metrics, name, None)
+    field: FieldData = facts.field
+    measured = getattr(field, name) if field.status == "ok" else None
+    if measured is not None and field.scope is not None:
+        context: dict[str, Any] = {"source": "field", "field_scope": field.scope}
+        beside = ""
+        if lab is not None:
+            context[f"lab_{name}"] = _rounded(lab, digits)
+            beside = f"; our lab load measured {show(lab)}"
+        words = f"for real Chrome visitors (p75 over 28 days, {_FIELD_SCOPE_WORDS[field.scope]}){beside}"
+        return Reading(measured.p75, context, words)
+    return None if lab is None else lab_reading(lab, facts)
+
+
+def lab_reading(value: float, facts: DeviceFacts) -> Reading:
+    conditions = facts.metrics.conditions
+    how = "under Lighthouse's throttling" if conditions.throttled else "unthrottled"
+    return Reading(value, {"source": "lab", "conditions": conditions.profile}, f"in our lab load ({how})")
+
+
 def _banded_hit(
-    value: float | None, spec: RuleSpec, name: str, digits: int, describe: Callable[[float], str]
+    reading: Reading | None, spec: RuleSpec, name: str, digits: int, describe: Callable[[float, str], str]
 ) -> Hit | None:
     """The finding of a Core Web Vitals style metric: none when unmeasured or good, else banded."""
-    severity = None if value is None else banded(value, spec)
-    if value is None or severity is None:
+    severity = None if reading is None else banded(reading.value, spec)
+    if reading is None or severity is None:
         return None
-    measured = round(value) if digits == 0 else round(value, digits)
     return Hit(
-        detail=describe(value),
-        values={name: measured, "good": spec.threshold("good"), "poor": spec.threshold("poor")},
+        detail=describe(reading.value, reading.words),
+        values={
+            name: _rounded(reading.value, digits),
+            "good": spec.threshold("good"),
+            "poor": spec.threshold("poor"),
+            **reading.context,
+        },
         severity=severity,
     )
 
@@ -54,12 +103,12 @@ def _banded_hit(
 )
 def lcp_slow(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     return _banded_hit(
-        facts.metrics.lcp_ms,
+        cwv_reading(facts, "lcp_ms", 0, seconds),
         spec,
         "lcp_ms",
         0,
-        lambda lcp: (
-            f"The largest element of the first view rendered after {seconds(lcp)} "
+        lambda lcp, where: (
+            f"The largest element of the first view rendered after {seconds(lcp)} {where} "
             f"(good: up to {seconds(spec.threshold('good'))})."
         ),
     )
@@ -82,11 +131,44 @@ def lcp_slow(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
 )
 def cls_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     return _banded_hit(
-        facts.metrics.cls,
+        cwv_reading(facts, "cls", 3, lambda cls: f"{cls:.3f}"),
         spec,
         "cls",
         3,
-        lambda cls: f"Cumulative layout shift reached {cls:.3f} (good: up to {spec.threshold('good'):g}).",
+        lambda cls, where: (
+            f"Cumulative layout shift reached {cls:.3f} {where} (good: up to {spec.threshold('good'):g})."
+        ),
+    )
+
+
+@rule(
+    RuleSpec(
+        id="perf.inp_slow",
+        category="performance",
+        severity="medium",
+        effort="high",
+        title="Taps and clicks get a late response (INP)",
+        recommendation="Keep event handlers short and yield to the browser during long work (split tasks, defer "
+        "what is not needed for the next paint, trim third-party scripts); the visitor sees nothing happen "
+        "until the page paints again.",
+        reference="https://web.dev/articles/inp",
+        thresholds={"good": 200, "poor": 500},
+        escalation="High above 500 ms (Core Web Vitals 'poor').",
+        # Real visitors' figure: what our capture saw or missed does not change it.
+        when_degraded="keep",
+    )
+)
+def inp_slow(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
+    """Field data only: a lab load has no interactions (its counterpart is perf.blocking_time_high)."""
+    return _banded_hit(
+        cwv_reading(facts, "inp_ms", 0, lambda inp: f"{inp:.0f} ms"),
+        spec,
+        "inp_ms",
+        0,
+        lambda inp, where: (
+            f"The page took {inp:.0f} ms to respond visibly to a tap, click or key {where} "
+            f"(good: up to {spec.threshold('good'):g} ms)."
+        ),
     )
 
 
@@ -106,13 +188,15 @@ def cls_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     )
 )
 def blocking_time_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
+    tbt = facts.metrics.tbt_ms
     return _banded_hit(
-        facts.metrics.tbt_ms,
+        None if tbt is None else lab_reading(tbt, facts),
         spec,
         "tbt_ms",
         0,
-        lambda tbt: (
-            f"Long tasks blocked the main thread for {tbt:.0f} ms in total (good: up to {spec.threshold('good'):g} ms)."
+        lambda tbt, where: (
+            f"Long tasks blocked the main thread for {tbt:.0f} ms in total {where} "
+            f"(good: up to {spec.threshold('good'):g} ms)."
         ),
     )
 
@@ -151,4 +235,4 @@ def page_weight_heavy(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
     )
 
 
-RULES = (lcp_slow, cls_high, blocking_time_high, page_weight_heavy)
+RULES = (lcp_slow, cls_high, inp_slow, blocking_time_high, page_weight_heavy)

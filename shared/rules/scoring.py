@@ -14,11 +14,15 @@ heuristic ones) scales the penalty, so a guess costs less than a certainty. Roun
 
 **Performance**, 0-100: Lighthouse's metric scoring (`shared.rules.lighthouse`: log-normal curves,
 Lighthouse v10+ control points for the device, weights FCP 10, LCP 25, TBT 30, CLS 25 renormalised
-without Speed Index), averaged over the analysed devices, x 100; minus the penalties of the performance
-rules the curves do not already measure (page weight, console errors, broken resources). The metric
-rules (`perf.lcp_slow`, `perf.cls_high`, `perf.blocking_time_high`) report the same metrics the curves
-score, so they take no second penalty. When no device has any metric, the performance score is the
-category formula above over all performance rules.
+without Speed Index) of the lab metrics, averaged over the analysed devices, x 100; minus the penalties of
+the performance rules the curves do not already measure (page weight, console errors, broken resources).
+The score says per device which curves it used and whether the metrics were measured under the
+conditions those curves assume (`Scores.performance_curves`). The metric rules (`perf.lcp_slow`,
+`perf.cls_high`, `perf.inp_slow`, `perf.blocking_time_high`) take no penalty of their own: they judge
+the metrics the curves score, or real visitors' figures of the same metrics (INP being TBT's field
+counterpart), which the report shows beside the lab score as PageSpeed Insights does, rather than
+folding a second measurement of the same thing into it. When no device has any metric, the performance
+score is the category formula above over all performance rules.
 
 **Overall**, 0-100: the weighted mean of the rounded category scores,
 
@@ -34,9 +38,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from shared.models.facts import PageFacts
-from shared.models.report import CATEGORIES, Category, Finding, Scores, Severity
-from shared.rules.lighthouse import performance_score
+from shared.models.facts import Device, PageFacts
+from shared.models.report import CATEGORIES, Category, CurveUse, Finding, Scores, Severity
+from shared.rules.lighthouse import CALIBRATED_FOR, performance_score
 
 SEVERITY_PENALTY: dict[Severity, float] = {"high": 30, "medium": 15, "low": 5}
 CATEGORY_WEIGHTS: dict[Category, float] = {
@@ -48,8 +52,8 @@ CATEGORY_WEIGHTS: dict[Category, float] = {
     "trust": 10,
     "accessibility": 10,
 }
-# Rules whose metric the Lighthouse curves already score; they take no second penalty.
-CURVE_RULES = frozenset({"perf.lcp_slow", "perf.cls_high", "perf.blocking_time_high"})
+# Rules whose metric the Lighthouse curves already score (in the lab, or its field figure); no second penalty.
+CURVE_RULES = frozenset({"perf.lcp_slow", "perf.cls_high", "perf.inp_slow", "perf.blocking_time_high"})
 
 METHOD = (
     "categories: 100 - per rule (worst device) high 30 / medium 15 / low 5 x confidence, floor 0; "
@@ -80,14 +84,43 @@ def rule_penalties(findings: Iterable[Finding]) -> dict[str, tuple[Category, flo
     return worst
 
 
-def lab_score(facts: PageFacts) -> float | None:
-    """Lighthouse-style performance in [0, 100], the mean of the devices that measured anything."""
-    scores = [
-        score
+def lab_scores(facts: PageFacts) -> dict[Device, float]:
+    """Lighthouse-style performance in [0, 1] of each device that measured anything."""
+    return {
+        device: score
         for device, device_facts in sorted(facts.devices.items())
         if (score := performance_score(device_facts.metrics, device)) is not None
+    }
+
+
+def lab_score(facts: PageFacts) -> float | None:
+    """Lighthouse-style performance in [0, 100], the mean of the devices that measured anything."""
+    scores = lab_scores(facts)
+    return 100 * sum(scores.values()) / len(scores) if scores else None
+
+
+def curve_uses(facts: PageFacts) -> dict[Device, CurveUse]:
+    uses = {}
+    for device in lab_scores(facts):
+        measured_under = facts.devices[device].metrics.conditions.profile
+        calibrated_for = CALIBRATED_FOR[device]
+        uses[device] = CurveUse(
+            curves="lighthouse-mobile" if device == "mobile" else "lighthouse-desktop",
+            calibrated_for=calibrated_for,
+            measured_under=measured_under,
+            matched=measured_under == calibrated_for,
+        )
+    return uses
+
+
+def curves_statement(uses: dict[Device, CurveUse]) -> str:
+    """The per-device part of `Scores.method`: whose curves, on figures measured under what."""
+    parts = [
+        f"{device} on Lighthouse {device} curves, measured "
+        + (f"under Lighthouse's {device} conditions" if use.matched else "unthrottled (the score reads high)")
+        for device, use in uses.items()
     ]
-    return 100 * sum(scores) / len(scores) if scores else None
+    return "performance curves: " + "; ".join(parts) if parts else "performance: no lab metric measured"
 
 
 def has_form(facts: PageFacts) -> bool:
@@ -108,4 +141,10 @@ def compute_scores(facts: PageFacts, findings: list[Finding]) -> Scores:
         categories[category] = clamp_score(base - sum(counted))
     weights = {c: w for c, w in CATEGORY_WEIGHTS.items() if c != "forms" or has_form(facts)}
     overall = sum(categories[c] * w for c, w in weights.items()) / sum(weights.values())
-    return Scores(overall=clamp_score(overall), categories=categories, method=METHOD)
+    uses = curve_uses(facts)
+    return Scores(
+        overall=clamp_score(overall),
+        categories=categories,
+        method=f"{METHOD}; {curves_statement(uses)}",
+        performance_curves=uses,
+    )

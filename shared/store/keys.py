@@ -49,6 +49,10 @@ class Keys:
     def cache(self, fingerprint: str) -> str:
         return f"{self.prefix}cache:{fingerprint}"
 
+    def field(self, form_factor: str, target: str) -> str:
+        """Chrome UX Report data (FieldData JSON) of one URL or origin on one form factor."""
+        return f"{self.prefix}field:{digest(form_factor, target)}"
+
     def inflight(self, request_digest: str) -> str:
         return f"{self.prefix}inflight:{request_digest}"
 

@@ -31,6 +31,8 @@ TEST_SETTINGS: dict[str, object] = {
     "worker_poll_s": 0.1,
     "worker_reclaim_interval_s": 0.2,
     "key_prefix": "test:",
+    "mobile_throttling": "none",
+    "desktop_throttling": "none",
 }
 
 

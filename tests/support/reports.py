@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 from playwright.async_api import Page
 
 from shared.capture.browser import BrowserPool
+from shared.capture.throttling import PRESETS, THROTTLED_STAGES
 from shared.models.facts import Device, Metrics
 from shared.models.report import (
     DeviceSummary,
@@ -30,6 +31,7 @@ from shared.models.report import (
     Screenshot,
     Uplift,
 )
+from shared.models.speed import FieldData, FieldMetric, MeasurementConditions
 
 VIEWPORTS: dict[Device, tuple[int, int]] = {"desktop": (1440, 900), "mobile": (390, 844)}
 FULL_HEIGHTS: dict[Device, int] = {"desktop": 3200, "mobile": 5000}
@@ -210,6 +212,29 @@ def sample_findings() -> list[Finding]:
     ]
 
 
+def lighthouse_conditions(device: Device) -> MeasurementConditions:
+    return PRESETS[device].devtools().model_copy(update={"throttled_stages": list(THROTTLED_STAGES)})
+
+
+def sample_field(device: Device) -> FieldData:
+    """Real phone visitors' record for the page (slower than good), none for desktop."""
+    if device == "desktop":
+        return FieldData(status="no_data", form_factor="DESKTOP", reason="the Chrome UX Report has no data")
+    return FieldData(
+        status="ok",
+        form_factor="PHONE",
+        scope="url",
+        key="https://shop.example.com/landing",
+        first_date="2026-10-31",
+        last_date="2026-11-27",
+        lcp_ms=FieldMetric(p75=3120, good=0.61, needs_improvement=0.27, poor=0.12),
+        inp_ms=FieldMetric(p75=180, good=0.81, needs_improvement=0.14, poor=0.05),
+        cls=FieldMetric(p75=0.05, good=0.92, needs_improvement=0.05, poor=0.03),
+        fcp_ms=FieldMetric(p75=2010, good=0.7, needs_improvement=0.2, poor=0.1),
+        ttfb_ms=FieldMetric(p75=780, good=0.76, needs_improvement=0.2, poor=0.04),
+    )
+
+
 def build_report(*, llm_status: LlmStatus = "ok", reason: str | None = None) -> Report:
     findings = sample_findings()
     ranked = sorted(findings, key=lambda f: -f.priority)
@@ -235,7 +260,9 @@ def build_report(*, llm_status: LlmStatus = "ok", reason: str | None = None) -> 
                     transfer_bytes=2_350_000,
                     dom_nodes=1480,
                     console_errors=["Uncaught TypeError: x is undefined"],
+                    conditions=lighthouse_conditions(device),
                 ),
+                field=sample_field(device),
                 timed_out=["network_quiet"] if device == "mobile" else [],
                 viewport=VIEWPORTS[device],
                 document_size=(VIEWPORTS[device][0], DOCUMENT_HEIGHTS[device]),

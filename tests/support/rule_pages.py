@@ -5,6 +5,10 @@ Static files cannot be slow or heavy, so the server adds two routes: the hero im
 only after `LATE_HERO_DELAY_S` (its largest contentful paint is late), and a photo of incompressible noise
 weighs more than Lighthouse's page-weight line. `/rules/missing-chart.png` is simply absent (a real 404).
 
+`perf.inp_slow` judges real visitors' figures only, so a fake Chrome UX Report API (tests/support/crux.py)
+holds a record for the slow page alone: its INP, nothing else, so LCP and CLS are still judged on the lab
+load there, and every other page has no field data.
+
 `tech.not_https` never fires on loopback (Secure Contexts count loopback as secure), so one analysis serves
 the clean page under `PLAIN_HTTP_HOST`, a name a stand-in resolver maps to the loopback server: the page,
 the egress guard and Chromium are real, only DNS is not (no DNS server may run here).
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import io
 import ipaddress
+import json
 import random
 import time
 from collections.abc import Iterator, Sequence
@@ -35,6 +40,7 @@ from shared.netguard.allowlist import Allowlist
 from shared.netguard.egress import EgressGuard
 from shared.rules import evaluate
 from tests.conftest import FIXTURE_PAGES_DIR, make_settings
+from tests.support.crux import Answer, FakeCrux, crux_metric, crux_record
 
 # Past Core Web Vitals' 2.5 s "good" line with margin, short enough to keep the slow page's analysis quick.
 LATE_HERO_DELAY_S = 3.0
@@ -48,6 +54,9 @@ LATE_HERO_BLOCK_PX = 8
 HEAVY_PHOTO = "/rules/heavy-photo.png"
 HEAVY_PHOTO_SIZE = (1000, 1000)
 PLAIN_HTTP_HOST = "ledgerly.test"
+SLOW_PAGE = "/rules/slow.html"
+# Past Core Web Vitals' 500 ms "poor" line for INP: high on both devices.
+SLOW_PAGE_INP_MS = 650
 
 # Budgets that let the slow page finish loading (the late hero holds `load` back) and still bound each step.
 RULE_PAGE_BUDGETS: dict[str, object] = {
@@ -114,10 +123,12 @@ class StandInResolver:
 class RulePageAnalyses:
     """Each fixture page analysed at most once (rules only, both devices), on the session's Chromium."""
 
-    def __init__(self, server: LoopbackServer, browser: BrowserPool) -> None:
+    def __init__(self, server: LoopbackServer, browser: BrowserPool, crux: FakeCrux) -> None:
         self.server = server
         self.browser = browser
-        self.settings: Settings = make_settings(server, **RULE_PAGE_BUDGETS)
+        self.settings: Settings = make_settings(
+            server, crux.server.host_port, **RULE_PAGE_BUDGETS, **crux.settings_overrides()
+        )
         self.engine = Engine(self.settings)
         # The engine's own pool would launch a second Chromium in this process; it has not started yet,
         # so it is replaced unused. The engine is never closed: closing it would close the shared pool.
@@ -167,5 +178,22 @@ def flagged_devices(findings: list[Finding], rule: str) -> set[Device]:
 
 
 @pytest.fixture(scope="session")
-def rule_page_analyses(rule_pages_server: LoopbackServer, browser_pool: BrowserPool) -> RulePageAnalyses:
-    return RulePageAnalyses(rule_pages_server, browser_pool)
+def rule_pages_crux(rule_pages_server: LoopbackServer) -> Iterator[FakeCrux]:
+    """A CrUX API of its own (other tests reset the shared one) whose only record is the slow page's INP."""
+    server = FakeCrux().start()
+    url = rule_pages_server.url(SLOW_PAGE)
+    for form_factor in ("PHONE", "DESKTOP"):
+        record = crux_record("url", url, form_factor)
+        record["record"]["metrics"] = {
+            "interaction_to_next_paint": crux_metric(SLOW_PAGE_INP_MS, 0.3, 0.3, 0.4, edges=(200, 500))
+        }
+        server.answer_for(form_factor, url, Answer(200, json.dumps(record).encode()))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def rule_page_analyses(
+    rule_pages_server: LoopbackServer, browser_pool: BrowserPool, rule_pages_crux: FakeCrux
+) -> RulePageAnalyses:
+    return RulePageAnalyses(rule_pages_server, browser_pool, rule_pages_crux)
