@@ -4,7 +4,8 @@ Network errors, timeouts, 408, 429 and 5xx are retried (`webhook_max_attempts`, 
 any other answer is final: a 4xx will not change by asking again, and a redirect is not followed
 because its target was never checked as the callback URL was. The message id stays the same across
 retries so the receiver can drop duplicates; the timestamp (and so the signature) is fresh each time,
-so a retry after a long backoff is not rejected as stale. A failed webhook never changes the job.
+so a retry after a long backoff is not rejected as stale. A failed webhook never changes the job. The
+callback URL is logged without its query (n8n's holds a token).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from shared.http.links import base_url
 from shared.http.views import report_for
+from shared.logs import redact_url
 from shared.models.api import Job
 from shared.netguard.egress import EgressGuard
 from shared.netguard.http_client import EgressRefused, guarded_client
@@ -66,7 +68,12 @@ async def send_job_webhook(rt: Runtime, job: Job) -> WebhookResult:
     result = await _deliver(rt, url, body, key, message_id(job))
     log.info(
         "webhook delivered" if result.delivered else "webhook not delivered",
-        extra={"attempts": result.attempts, "status_code": result.status_code, "error": result.error},
+        extra={
+            "callback_url": redact_url(url),
+            "attempts": result.attempts,
+            "status_code": result.status_code,
+            "error": result.error,
+        },
     )
     return result
 
