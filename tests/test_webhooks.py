@@ -121,6 +121,28 @@ def test_transient_answers_are_retried_with_the_same_id(receiver: Receiver) -> N
         assert event["error"] == {"code": "dns_failure", "message": "no such host"}
 
 
+def test_a_conflict_is_retried_until_the_receiver_is_ready(receiver: Receiver) -> None:
+    # n8n's answer to a callback that arrives while the execution has not reached its Wait node yet.
+    receiver.statuses = [409, 409]
+    settings = http_settings(allowed_private_hosts=[receiver.server.host_port])
+    result = _send(settings, _finished_job(receiver.url))
+    assert result.delivered and result.attempts == 3 and result.status_code == 200
+
+
+def test_a_cache_hits_early_callback_is_delivered(receiver: Receiver, http_client: httpx.Client) -> None:
+    settings = http_settings(allowed_private_hosts=[target("").removeprefix("http://"), receiver.server.host_port])
+    body = {"url": target("/cached-hook"), "callback_url": receiver.url}
+    with running_gateway(settings, analyze=instant_analysis) as server:
+        first = http_client.post(server.url("/v1/analyses"), json=body).json()
+        assert _settled_webhook(http_client, first["links"]["self"])["status"] == "delivered"
+        receiver.statuses = [409]
+        hit = http_client.post(server.url("/v1/analyses"), json={**body, "metadata": {"again": True}}).json()
+        assert hit["cached"] is True
+        webhook = _settled_webhook(http_client, hit["links"]["self"])
+    assert webhook["status"] == "delivered" and webhook["attempts"] == 2, webhook
+    assert len(receiver.received) == 3
+
+
 def test_a_callback_urls_query_is_never_logged_nor_shown(
     receiver: Receiver, http_client: httpx.Client, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -1,11 +1,13 @@
 """Delivering a job's webhook: signed, through the egress guard, retried with backoff, never redirected.
 
-Network errors, timeouts, 408, 429 and 5xx are retried (`webhook_max_attempts`, exponential backoff);
-any other answer is final: a 4xx will not change by asking again, and a redirect is not followed
-because its target was never checked as the callback URL was. The message id stays the same across
-retries so the receiver can drop duplicates; the timestamp (and so the signature) is fresh each time,
-so a retry after a long backoff is not rejected as stale. A failed webhook never changes the job. The
-callback URL is logged without its query (n8n's holds a token).
+Network errors, timeouts, 408, 409, 425, 429 and 5xx are retried (`webhook_max_attempts`, exponential
+backoff); any other answer is final: such a 4xx will not change by asking again, and a redirect is not
+followed because its target was never checked as the callback URL was. 409 is retried because a
+callback can arrive before the receiver is ready for it: n8n answers 409 ("is running already") until
+the execution reaches its Wait node, which for a fast job or a cache hit comes after the callback.
+The message id stays the same across retries so the receiver can drop duplicates; the timestamp (and so
+the signature) is fresh each time, so a retry after a long backoff is not rejected as stale. A failed
+webhook never changes the job. The callback URL is logged without its query (n8n's holds a token).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from shared.webhooks.signing import secret_key, signed_headers
 
 log = logging.getLogger(__name__)
 
-RETRYABLE_STATUSES = frozenset({408, 425, 429})
+RETRYABLE_STATUSES = frozenset({408, 409, 425, 429})
 
 
 @dataclass(frozen=True)
