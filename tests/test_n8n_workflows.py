@@ -51,6 +51,17 @@ def test_there_is_one_workflow_per_integration_style() -> None:
     ]
 
 
+def test_every_workflow_has_its_own_stable_id() -> None:
+    """`n8n import:workflow --input=FILE` (2.x) stores the file's `id` as is: without one the insert fails."""
+    workflows = [load(path) for path in WORKFLOWS]
+    ids = [workflow["id"] for workflow in workflows]
+    assert len(set(ids)) == len(ids)
+    for workflow in workflows:
+        assert re.fullmatch(r"[A-Za-z0-9]{16}", workflow["id"]), "the shape of the ids n8n makes itself"
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", workflow["versionId"])
+        assert isinstance(workflow["meta"], dict)
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.stem)
 def test_workflow_has_n8n_export_shape(path: Path) -> None:
     workflow = load(path)
