@@ -104,6 +104,19 @@ def test_callback_workflow_resumes_on_a_post_to_its_resume_url() -> None:
     assert "$execution.resumeUrl" in submit["parameters"]["jsonBody"]
 
 
+@pytest.mark.parametrize("name", ["cro-analyzer-callback.json", "cro-analyzer-poll.json"])
+def test_idempotency_keys_do_not_collide_across_n8n_instances(name: str) -> None:
+    """Execution ids count 1, 2, 3 in every n8n: a second instance on the same API key would get another's
+    job (or a 422). The resume URL holds a token n8n draws for each execution; a digest of it, never the
+    token itself, makes the key unique and stays the same when the node retries."""
+    (header,) = _node(load(EXAMPLES / name), "Submit analysis")["parameters"]["headerParameters"]["parameters"]
+    assert header["name"] == "Idempotency-Key"
+    key = header["value"]
+    assert "$workflow.id" in key and "$execution.id" in key
+    assert "$execution.resumeUrl.hash('sha256')" in key
+    assert key.count("$execution.resumeUrl") == 1
+
+
 @pytest.mark.parametrize("name", ["cro-analyzer-poll.json", "cro-analyzer-original-routes.json"])
 def test_polling_workflows_loop_with_a_limit(name: str) -> None:
     workflow = load(EXAMPLES / name)
