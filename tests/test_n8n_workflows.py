@@ -117,6 +117,16 @@ def test_idempotency_keys_do_not_collide_across_n8n_instances(name: str) -> None
     assert key.count("$execution.resumeUrl") == 1
 
 
+@pytest.mark.parametrize("name", ["cro-analyzer-callback.json", "cro-analyzer-poll.json"])
+def test_the_summary_keeps_the_ranking_and_marks_where_a_share_link_goes(name: str) -> None:
+    summary = _node(load(EXAMPLES / name), "Report summary")
+    fields = {a["name"]: a["value"] for a in summary["parameters"]["assignments"]["assignments"]}
+    # Mapped from top_issues (ranked), not filtered from findings (report order).
+    assert fields["top_issues"].startswith("={{ $json.result.top_issues.map(")
+    assert fields["share_link"] == "={{ $json.links.report_html }}"
+    assert "SHARE LINK" in summary["notes"] and "share_report_html" in summary["notes"]
+
+
 @pytest.mark.parametrize("name", ["cro-analyzer-poll.json", "cro-analyzer-original-routes.json"])
 def test_polling_workflows_loop_with_a_limit(name: str) -> None:
     workflow = load(EXAMPLES / name)
