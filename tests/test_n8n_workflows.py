@@ -102,6 +102,9 @@ def test_callback_workflow_resumes_on_a_post_to_its_resume_url() -> None:
     submit = _node(workflow, "Submit analysis")
     assert json.loads(_blank_expressions(submit["parameters"]["jsonBody"]))["callback_url"] is None
     assert "$execution.resumeUrl" in submit["parameters"]["jsonBody"]
+    # Every run waits, a cache hit's too: n8n answers a callback for an execution that did not wait with
+    # 409 for good ("has finished already"), so the webhook would end failed.
+    assert _successors(workflow, "Submit analysis") == [(0, waits[0]["name"])]
 
 
 @pytest.mark.parametrize("name", ["cro-analyzer-callback.json", "cro-analyzer-poll.json"])
