@@ -81,11 +81,17 @@ def instances(install: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 
 @pytest.fixture(scope="module")
 def service(instances: tuple[N8n, N8n], tmp_path_factory: pytest.TempPathFactory) -> Iterator[CliServer]:
+    # n8n's resume URLs name localhost: listed as n8n's callers see it, as the README says.
+    allowed = [TARGET, *(instance.resume_host for instance in instances)]
+    with _serve(allowed, tmp_path_factory.mktemp("service") / "serve.log") as server:
+        yield server
+
+
+def _serve(allowed_private_hosts: list[str], log_path: Path) -> CliServer:
     env = settings_env(
         api_keys=[API_KEY],
         webhook_secret=WEBHOOK_SECRET,
-        # n8n's resume URLs name localhost: listed as n8n's callers see it, as the README says.
-        allowed_private_hosts=[TARGET, *(instance.resume_host for instance in instances)],
+        allowed_private_hosts=allowed_private_hosts,
         webhook_retry_backoff_s=0.2,
         webhook_retry_backoff_max_s=1.0,
         # The slow page's analysis is still running when the module ends: no need to wait for it.
@@ -93,9 +99,7 @@ def service(instances: tuple[N8n, N8n], tmp_path_factory: pytest.TempPathFactory
         log_level="INFO",
     )
     env |= {"REDIS_URL": "", "PYTHONPATH": str(REPO_ROOT)}
-    log_path = tmp_path_factory.mktemp("service") / "serve.log"
-    with CliServer("serve", "--analyze-fn", ANALYZE_FN, env=env, log_path=log_path) as server:
-        yield server
+    return CliServer("serve", "--analyze-fn", ANALYZE_FN, env=env, log_path=log_path)
 
 
 @pytest.fixture(scope="module")
@@ -237,6 +241,16 @@ def test_the_poll_workflow_gives_up_after_its_polls(n8n: tuple[N8n, N8n], servic
     execution = first.run(_settings(first, service, POLL, _page(f"{SLOW}/poll"), poll_seconds=1, max_polls=2))
     assert (execution.status, execution.last_node) == ("error", "Gave up waiting"), execution.error
     assert execution.error is not None and "after 2 polls" in execution.error
+
+
+def test_a_refused_callback_url_stops_the_workflow_at_the_submit(n8n: tuple[N8n, N8n], tmp_path: Path) -> None:
+    """A service that may not call n8n back refuses the submit (422): the run ends there, not after waiting."""
+    first = n8n[0]
+    with _serve([TARGET], tmp_path / "serve.log") as strict:
+        execution = first.run(_settings(first, strict, CALLBACK, _page("refused-callback")))
+    assert (execution.status, execution.last_node) == ("error", "Submit analysis")
+    assert execution.http_code == "422", execution.error
+    assert not execution.ran("Wait for the callback")
 
 
 @pytest.mark.parametrize(

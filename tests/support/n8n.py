@@ -56,6 +56,7 @@ class Execution:
     status: str
     last_node: str | None
     error: str | None
+    http_code: str | None  # of the answer an HTTP node failed on
     run_data: dict[str, list[dict[str, Any]]]
 
     def ran(self, node: str) -> bool:
@@ -241,12 +242,13 @@ def _data(response: httpx.Response) -> Any:
 
 def _execution(record: dict[str, Any]) -> Execution:
     data = unflatten(record["data"])["resultData"]
-    error = data.get("error")
+    error = data.get("error") or {}
     return Execution(
         id=record["id"],
         status=record["status"],
         last_node=data.get("lastNodeExecuted"),
-        error=error.get("message") if error else None,
+        error=error.get("message"),
+        http_code=error.get("httpCode"),
         run_data=data.get("runData", {}),
     )
 
