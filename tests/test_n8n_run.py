@@ -7,8 +7,8 @@ before n8n waits); the poll workflow gives up after its polls; a failed analysis
 failure branch; two n8n instances sharing one API key each get their own jobs. The service's analysis is
 scripted by page path (tests/support/n8n_analysis.py): no page is fetched.
 
-Two n8n instances start once for the module (each takes seconds to boot); pytest-xdist keeps this file
-on one worker. Without n8n installed these tests skip and say how to install it.
+Two n8n instances start once for the module (a first boot takes tens of seconds: n8n migrates its
+database); pytest-xdist keeps this file on one worker. Without n8n installed these tests skip and say how to install it.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def n8n(instances: tuple[N8n, N8n], service: CliServer) -> Iterator[tuple[N8n, N
 
 
 def _prepare(instance: N8n, workflows: tuple[Path, ...]) -> None:
-    instance.__enter__()
+    instance.start()
     instance.add_credential(_credential_name(), "httpHeaderAuth", {"name": "X-API-Key", "value": API_KEY})
     for path in workflows:
         instance.import_workflow(path)

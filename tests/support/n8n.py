@@ -109,6 +109,14 @@ class N8n:
         return f"localhost:{self.port}"
 
     def __enter__(self) -> N8n:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Boots n8n and sets up its owner; stopped again if either fails."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             # Its own process group: `n8n start` runs a task runner child, stopped with it.
@@ -126,10 +134,6 @@ class N8n:
         except BaseException:
             self.stop()
             raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def stop(self) -> None:
         self.client.close()
