@@ -29,6 +29,7 @@ class CliServer:
         command = [str(Path(sys.executable).with_name("cro-analyzer")), *args]
         if serves_http:
             command += ["--host", "127.0.0.1", "--port", str(self.port)]
+        self.log_path = log_path
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT)
 

@@ -1,9 +1,13 @@
 #!/bin/sh
 # Finds or installs what the test suite runs besides the Python packages and Chromium (install_browser.sh):
-# redis-server, which the tests start from PATH (tests/support/redis.py). Installed with apt-get when we
-# are root and it is missing; otherwise the message names the package.
+# redis-server, which the tests start from PATH (harness/redis_server.py), installed with apt-get when we
+# are root and it is missing (otherwise the message names the package); and n8n (install_n8n.sh, cached),
+# which the real-n8n tests skip without: a machine that cannot install it can still run the rest.
 set -eu
 
+if [ "${SKIP_N8N:-0}" != 1 ]; then
+    sh "$(dirname "$0")/install_n8n.sh" || echo "test tools: n8n could not be installed; tests/test_n8n_run.py will skip" >&2
+fi
 if command -v redis-server >/dev/null 2>&1; then
     exit 0
 fi

@@ -51,6 +51,17 @@ def test_there_is_one_workflow_per_integration_style() -> None:
     ]
 
 
+def test_every_workflow_has_its_own_stable_id() -> None:
+    """`n8n import:workflow --input=FILE` (2.x) stores the file's `id` as is: without one the insert fails."""
+    workflows = [load(path) for path in WORKFLOWS]
+    ids = [workflow["id"] for workflow in workflows]
+    assert len(set(ids)) == len(ids)
+    for workflow in workflows:
+        assert re.fullmatch(r"[A-Za-z0-9]{16}", workflow["id"]), "the shape of the ids n8n makes itself"
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", workflow["versionId"])
+        assert isinstance(workflow["meta"], dict)
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.stem)
 def test_workflow_has_n8n_export_shape(path: Path) -> None:
     workflow = load(path)
@@ -91,6 +102,32 @@ def test_callback_workflow_resumes_on_a_post_to_its_resume_url() -> None:
     submit = _node(workflow, "Submit analysis")
     assert json.loads(_blank_expressions(submit["parameters"]["jsonBody"]))["callback_url"] is None
     assert "$execution.resumeUrl" in submit["parameters"]["jsonBody"]
+    # Every run waits, a cache hit's too: n8n answers a callback for an execution that did not wait with
+    # 409 for good ("has finished already"), so the webhook would end failed.
+    assert _successors(workflow, "Submit analysis") == [(0, waits[0]["name"])]
+
+
+@pytest.mark.parametrize("name", ["cro-analyzer-callback.json", "cro-analyzer-poll.json"])
+def test_idempotency_keys_do_not_collide_across_n8n_instances(name: str) -> None:
+    """Execution ids count 1, 2, 3 in every n8n: a second instance on the same API key would get another's
+    job (or a 422). The resume URL holds a token n8n draws for each execution; a digest of it, never the
+    token itself, makes the key unique and stays the same when the node retries."""
+    (header,) = _node(load(EXAMPLES / name), "Submit analysis")["parameters"]["headerParameters"]["parameters"]
+    assert header["name"] == "Idempotency-Key"
+    key = header["value"]
+    assert "$workflow.id" in key and "$execution.id" in key
+    assert "$execution.resumeUrl.hash('sha256')" in key
+    assert key.count("$execution.resumeUrl") == 1
+
+
+@pytest.mark.parametrize("name", ["cro-analyzer-callback.json", "cro-analyzer-poll.json"])
+def test_the_summary_keeps_the_ranking_and_marks_where_a_share_link_goes(name: str) -> None:
+    summary = _node(load(EXAMPLES / name), "Report summary")
+    fields = {a["name"]: a["value"] for a in summary["parameters"]["assignments"]["assignments"]}
+    # Mapped from top_issues (ranked), not filtered from findings (report order).
+    assert fields["top_issues"].startswith("={{ $json.result.top_issues.map(")
+    assert fields["share_link"] == "={{ $json.links.report_html }}"
+    assert "SHARE LINK" in summary["notes"] and "share_report_html" in summary["notes"]
 
 
 @pytest.mark.parametrize("name", ["cro-analyzer-poll.json", "cro-analyzer-original-routes.json"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,11 +18,19 @@ from standardwebhooks import Webhook
 
 from harness.servers import ConnectionSentinel, LoopbackServer
 from shared.config import Settings
+from shared.logs import redact_url
 from shared.models.api import AnalysisRequest, Job
 from shared.service import Runtime
 from shared.webhooks import WebhookResult, send_job_webhook
 from shared.webhooks.signing import secret_key, signature
-from tests.support.gateway import Receiver, http_settings, instant_analysis, running_gateway, target
+from tests.support.gateway import (
+    Receiver,
+    http_settings,
+    instant_analysis,
+    running_gateway,
+    target,
+    wait_for_status,
+)
 from tests.support.netguard import LoopbackSentinel
 
 SECRET = "whsec_" + base64.b64encode(b"a very secret webhook key 32 by").decode()
@@ -136,6 +145,72 @@ def test_transient_answers_are_retried_with_the_same_id(receiver: Receiver) -> N
         event = Webhook(SECRET).verify(body, headers)
         assert event["type"] == "analysis.failed"
         assert event["error"] == {"code": "dns_failure", "message": "no such host"}
+
+
+def test_a_conflict_is_retried_until_the_receiver_is_ready(receiver: Receiver) -> None:
+    # n8n's answer to a callback that arrives while the execution has not reached its Wait node yet.
+    receiver.statuses = [409, 409]
+    settings = http_settings(allowed_private_hosts=[receiver.server.host_port])
+    result = _send(settings, _finished_job(receiver.url))
+    assert result.delivered and result.attempts == 3 and result.status_code == 200
+
+
+def test_a_cache_hits_early_callback_is_delivered(receiver: Receiver, http_client: httpx.Client) -> None:
+    settings = http_settings(allowed_private_hosts=[target("").removeprefix("http://"), receiver.server.host_port])
+    body = {"url": target("/cached-hook"), "callback_url": receiver.url}
+    with running_gateway(settings, analyze=instant_analysis) as server:
+        first = http_client.post(server.url("/v1/analyses"), json=body).json()
+        assert _settled_webhook(http_client, first["links"]["self"])["status"] == "delivered"
+        receiver.statuses = [409]
+        hit = http_client.post(server.url("/v1/analyses"), json={**body, "metadata": {"again": True}}).json()
+        assert hit["cached"] is True
+        webhook = _settled_webhook(http_client, hit["links"]["self"])
+    assert webhook["status"] == "delivered" and webhook["attempts"] == 2, webhook
+    assert len(receiver.received) == 3
+
+
+def test_a_callback_urls_query_is_never_logged_nor_shown(
+    receiver: Receiver, http_client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    """n8n's resume URL carries its token in the query: whoever reads it can wake the execution."""
+    token = "resume-token-0123456789"
+    settings = http_settings(allowed_private_hosts=[target("").removeprefix("http://"), receiver.server.host_port])
+    caplog.set_level(logging.DEBUG)
+    with running_gateway(settings, analyze=instant_analysis) as server:
+        submitted = http_client.post(
+            server.url("/v1/analyses"),
+            json={"url": target("/secret-hook"), "callback_url": f"{receiver.url}?signature={token}"},
+        ).json()
+        ((_, body),) = receiver.wait_for(1)
+        assert _settled_webhook(http_client, submitted["links"]["self"])["status"] == "delivered"
+        view = http_client.get(submitted["links"]["self"]).json()
+    shown = [json.dumps(submitted), json.dumps(view), body.decode()]
+    logged = [record.getMessage() + json.dumps(record.__dict__, default=str) for record in caplog.records]
+    assert not [text for text in shown + logged if token in text]
+    requests = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert f"POST {receiver.url}?[redacted] " in " ".join(requests), "the client's request line is redacted, not gone"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://localhost:5678/webhook-waiting/7?signature=abc", "http://localhost:5678/webhook-waiting/7?[redacted]"),
+        ("https://user:pw@hooks.example.com/in#frag", "https://[redacted]@hooks.example.com/in#[redacted]"),
+        ("https://[::1]:8443/hook", "https://[::1]:8443/hook"),
+    ],
+)
+def test_a_url_is_shown_without_what_can_hold_a_secret(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+
+
+def _settled_webhook(client: httpx.Client, job_url: str) -> dict:
+    """The job's webhook state once delivery has recorded it (it is `pending` until then)."""
+    wait_for_status(client, job_url)
+    deadline = time.monotonic() + 10
+    while (webhook := client.get(job_url).json()["webhook"])["status"] == "pending":
+        assert time.monotonic() < deadline, "the webhook state was never recorded"
+        time.sleep(0.02)
+    return webhook
 
 
 def test_a_client_error_is_not_retried(receiver: Receiver) -> None:

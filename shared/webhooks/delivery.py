@@ -1,10 +1,13 @@
 """Delivering a job's webhook: signed, through the egress guard, retried with backoff, never redirected.
 
-Network errors, timeouts, 408, 429 and 5xx are retried (`webhook_max_attempts`, exponential backoff);
-any other answer is final: a 4xx will not change by asking again, and a redirect is not followed
-because its target was never checked as the callback URL was. The message id stays the same across
-retries so the receiver can drop duplicates; the timestamp (and so the signature) is fresh each time,
-so a retry after a long backoff is not rejected as stale. A failed webhook never changes the job.
+Network errors, timeouts, 408, 409, 425, 429 and 5xx are retried (`webhook_max_attempts`, exponential
+backoff); any other answer is final: such a 4xx will not change by asking again, and a redirect is not
+followed because its target was never checked as the callback URL was. 409 is retried because a
+callback can arrive before the receiver is ready for it: n8n answers 409 ("is running already") until
+the execution reaches its Wait node, which for a fast job or a cache hit comes after the callback.
+The message id stays the same across retries so the receiver can drop duplicates; the timestamp (and so
+the signature) is fresh each time, so a retry after a long backoff is not rejected as stale. A failed
+webhook never changes the job. The callback URL is logged without its query (n8n's holds a token).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from shared.http.links import base_url
 from shared.http.views import report_for
+from shared.logs import redact_url
 from shared.models.api import Job
 from shared.netguard.egress import EgressGuard
 from shared.netguard.http_client import EgressRefused, guarded_client
@@ -28,7 +32,7 @@ from shared.webhooks.signing import secret_key, signed_headers
 
 log = logging.getLogger(__name__)
 
-RETRYABLE_STATUSES = frozenset({408, 425, 429})
+RETRYABLE_STATUSES = frozenset({408, 409, 425, 429})
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,12 @@ async def send_job_webhook(rt: Runtime, job: Job) -> WebhookResult:
     result = await _deliver(rt, url, body, key, message_id(job))
     log.info(
         "webhook delivered" if result.delivered else "webhook not delivered",
-        extra={"attempts": result.attempts, "status_code": result.status_code, "error": result.error},
+        extra={
+            "callback_url": redact_url(url),
+            "attempts": result.attempts,
+            "status_code": result.status_code,
+            "error": result.error,
+        },
     )
     return result
 
