@@ -70,3 +70,12 @@ class AnalysisError(Exception):
 
 class InputError(AnalysisError):
     """The request itself is wrong (bad URL, forbidden target): the caller must change it."""
+
+
+class JobAlreadyFinishedError(Exception):
+    """A job that has already ended cannot be canceled."""
+
+    def __init__(self, job_id: str, status: str) -> None:
+        super().__init__(f"job {job_id} is already {status}")
+        self.job_id = job_id
+        self.status = status

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from shared import metrics, stats
 from shared.config import Settings
-from shared.errors import AnalysisError, ErrorCode
+from shared.errors import AnalysisError, ErrorCode, JobAlreadyFinishedError
 from shared.logs import job_context
 from shared.models.api import AnalysisRequest, Job, JobError, Progress, WebhookState
 from shared.models.report import Report
@@ -31,6 +32,7 @@ from shared.netguard.resolver import KeyedSlots, Resolver, system_resolver
 from shared.queue import Delivery, DeliveryOutcome, Queue, build_queue
 from shared.store import JobStore, connect_redis
 from shared.store.fingerprints import body_digest, cache_fingerprint, request_digest
+from shared.store.index import JobIndex
 from shared.store.jobs import IdempotencyRef
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ __all__ = [
     "Runtime",
     "ServiceUnavailable",
     "SubmitOutcome",
+    "cancel_job",
     "get_job",
     "get_report",
     "get_screenshot",
@@ -82,6 +85,10 @@ class LeaseLost(Exception):  # noqa: N818
     """Another attempt took the job over; this one must stop writing."""
 
 
+class CanceledMidAttempt(Exception):  # noqa: N818
+    """The job was canceled while this attempt ran; it stops and writes nothing more."""
+
+
 class Runtime:
     """What one process wires up from Settings: the store, the queue, and (lazily) the engine."""
 
@@ -89,6 +96,9 @@ class Runtime:
         self.settings = settings
         self.redis = redis
         self.store = JobStore(redis, settings)
+        self.index = JobIndex(redis, settings)
+        # This process's name in /v1/stats' worker list (a worker sets its consumer name).
+        self.instance = stats.instance_name()
         self.allowlist = Allowlist.parse(settings.allowed_private_hosts)
         self.resolver: Resolver = system_resolver(settings.dns_timeout_s)
         self.dns_slots = KeyedSlots(settings.dns_lookups_per_key)
@@ -207,6 +217,9 @@ async def submit_job(
         raise IdempotencyConflict("this Idempotency-Key was used with a different request body")
     assert result.job is not None
     job = result.job
+    metrics.JOBS_SUBMITTED.labels(result.kind).inc()
+    if result.kind in ("created", "cached"):
+        await _index(rt, principal, job)
     with job_context(job.id):
         if result.kind == "created":
             if rt.queue.submit_stream is None:  # else the submit step added the job's message itself
@@ -214,6 +227,7 @@ async def submit_job(
             log.info("job queued", extra={"url": job.url})
         elif result.kind == "cached":
             log.info("served from cache", extra={"url": job.url})
+            await stats.observe_finished(rt.redis, rt.settings, job, None)
             if job.webhook is not None:
                 # The callback goes out from a queue delivery, not from here: a serverless submit has no
                 # CPU once it has answered, and a delivery is retried until the webhook state is settled.
@@ -221,6 +235,14 @@ async def submit_job(
         else:
             log.info("existing job returned", extra={"reason": result.kind})
     return SubmitOutcome(job=job, created=result.kind in ("created", "cached"), cached=job.cached)
+
+
+async def _index(rt: Runtime, principal: str, job: Job) -> None:
+    try:
+        await rt.index.add(principal, job)
+    except RedisError as exc:
+        # The job stands; it is only missing from its key's listing.
+        log.warning("could not add the job to the listing", extra={"error": str(exc)})
 
 
 async def _enqueue(rt: Runtime, job: Job, idempotency: IdempotencyRef | None) -> None:
@@ -246,11 +268,22 @@ async def process_delivery(rt: Runtime, delivery: Delivery) -> DeliveryOutcome:
     `lease_expired` (the attempts before it stopped without a word, e.g. a killed worker).
     """
     with job_context(delivery.job_id):
+        await _beat(rt)
         try:
             return await _process(rt, delivery)
         except RedisError as exc:
             log.warning("store unavailable during delivery", extra={"error": str(exc)})
             return "retry"
+        finally:
+            await _beat(rt)
+
+
+async def _beat(rt: Runtime) -> None:
+    """An analyze instance on Cloud Run has no CPU between requests: it reports itself around deliveries."""
+    try:
+        await stats.beat(rt.redis, rt.settings, rt.instance, metrics.running_analyses())
+    except RedisError as exc:
+        log.warning("heartbeat failed", extra={"error": str(exc)})
 
 
 async def _process(rt: Runtime, delivery: Delivery) -> DeliveryOutcome:
@@ -297,7 +330,9 @@ async def _process(rt: Runtime, delivery: Delivery) -> DeliveryOutcome:
     log.info("attempt started", extra={"attempt": running.attempts, "delivery": delivery.attempt})
     try:
         outcome = await _analyze_holding_lease(rt, running, token)
-    except LeaseLost:
+    except (LeaseLost, CanceledMidAttempt):
+        if await _canceled_meanwhile(rt, running.id, token):
+            return await _settle_webhook(rt, running.id)
         log.warning("lease lost mid-attempt; another attempt took over")
         return "retry"
     except asyncio.CancelledError:
@@ -345,14 +380,28 @@ async def _analyze_holding_lease(rt: Runtime, job: Job, token: str) -> AnalysisO
             raise LeaseLost(job.id)
 
     options = AnalysisOptions(url=job.url, devices=tuple(job.request.devices), llm=job.request.llm)
-    task = asyncio.create_task(rt.analyze(options, progress))
+    with metrics.analysis_in_flight():
+        task = asyncio.create_task(rt.analyze(options, progress))
+        return await _watch(rt, job, token, task)
+
+
+async def _watch(rt: Runtime, job: Job, token: str, task: asyncio.Task[AnalysisOutcome]) -> AnalysisOutcome:
+    """Waits for the analysis, renewing the lease every third of it and looking every CANCEL_POLL_S for
+    a cancel, so a long stage does not keep a canceled job running until its next progress write."""
     renew_every = rt.settings.lease_s / 3
+    next_renewal = time.monotonic() + renew_every
     try:
         while True:
-            done, _ = await asyncio.wait({task}, timeout=renew_every)
+            timeout = max(0.0, min(next_renewal - time.monotonic(), rt.settings.cancel_poll_s))
+            done, _ = await asyncio.wait({task}, timeout=timeout)
             if done:
                 return task.result()
             try:
+                if await rt.index.status(job.id) == "canceled":
+                    raise CanceledMidAttempt(job.id)
+                if time.monotonic() < next_renewal:
+                    continue
+                next_renewal = time.monotonic() + renew_every
                 renewed = await rt.store.leases.renew(job.id, token)
             except RedisError as exc:
                 # The lease is still valid for a while; the next renewal may get through.
@@ -388,7 +437,19 @@ async def _after_failure(
     )
     if await rt.store.update(retrying, token):
         await rt.store.leases.release(job.id, token)
+    elif await _canceled_meanwhile(rt, job.id, token):
+        return await _settle_webhook(rt, job.id)
     return "retry"
+
+
+async def _canceled_meanwhile(rt: Runtime, job_id: str, token: str) -> bool:
+    """After a write of this attempt was refused: whether the job was canceled; if so the attempt's lease
+    is released, so the webhook (and any later delivery) can go ahead."""
+    if await rt.index.status(job_id) != "canceled":
+        return False
+    await rt.store.leases.release(job_id, token)
+    log.info("job canceled; attempt stopped, lease released")
+    return True
 
 
 async def _hand_back(rt: Runtime, job: Job, token: str) -> None:
@@ -396,7 +457,7 @@ async def _hand_back(rt: Runtime, job: Job, token: str) -> None:
     log.info("attempt interrupted by shutdown; lease released")
     with contextlib.suppress(RedisError):
         interrupted = job.model_copy(update={"status": "queued", "progress": Progress(stage="interrupted", percent=0)})
-        if await rt.store.update(interrupted, token):
+        if await rt.store.update(interrupted, token) or await rt.index.status(job.id) == "canceled":
             await rt.store.leases.release(job.id, token)
 
 
@@ -411,18 +472,27 @@ async def _finish_succeeded(rt: Runtime, job: Job, token: str, outcome: Analysis
     )
     screenshots = {shot.ref.name: shot.png for shot in outcome.screenshots}
     if not await rt.store.succeed(final, token, outcome.report.model_dump_json(), screenshots):
+        if await _canceled_meanwhile(rt, job.id, token):
+            await _settle_webhook(rt, job.id)
+            return
         log.warning("lease lost before the result was stored; another attempt owns the job")
         return
     log.info("job succeeded", extra={"attempts": final.attempts})
+    await rt.index.record_score(final.id, outcome.report.scores.overall)
+    await stats.observe_finished(rt.redis, rt.settings, final, outcome.report)
     await _settle_webhook(rt, final.id)
 
 
 async def _finish_failed(rt: Runtime, job: Job, token: str, error: JobError) -> None:
     final = job.model_copy(update={"status": "failed", "finished_at": _now(), "error": error})
     if not await rt.store.fail(final, token):
+        if await _canceled_meanwhile(rt, job.id, token):
+            await _settle_webhook(rt, job.id)
+            return
         log.warning("lease lost before the failure was stored; another attempt owns the job")
         return
     log.info("job failed", extra={"code": error.code, "attempts": final.attempts})
+    await stats.observe_finished(rt.redis, rt.settings, final, None)
     await _settle_webhook(rt, final.id)
 
 
@@ -456,6 +526,7 @@ async def _settle_webhook(rt: Runtime, job_id: str) -> DeliveryOutcome:
                 at=_now(),
             )
         await rt.store.record_webhook(job_id, state)
+        metrics.WEBHOOKS.labels(state.status).inc()
         return "done"
     finally:
         await rt.store.leases.release(job_id, token)
@@ -531,6 +602,44 @@ async def _succeeded_job(rt: Runtime, job_id: str) -> Job:
     if job.status != "succeeded":
         raise JobNotFinished(job)
     return job
+
+
+# --- cancel -------------------------------------------------------------------------------------------
+
+
+async def cancel_job(rt: Runtime, job_id: str) -> Job:
+    """Ends a queued or running job as `canceled`. An attempt running it notices (its next write is
+    refused, or its watch sees the status within CANCEL_POLL_S), stops and releases the lease; the
+    webhook goes out from the next delivery, as for any final job. No report is written.
+
+    Raises JobNotFound, JobAlreadyFinishedError (succeeded, failed or canceled already), ServiceUnavailable.
+    """
+    now = _now()
+
+    def canceled(job: Job) -> Job:
+        return job.model_copy(
+            update={
+                "status": "canceled",
+                "finished_at": now,
+                "progress": Progress(stage="canceled", percent=job.progress.percent),
+            }
+        )
+
+    try:
+        outcome = await rt.index.cancel(job_id, canceled)
+        if outcome.kind == "missing":
+            raise JobNotFound(job_id)
+        if outcome.kind == "final":
+            raise JobAlreadyFinishedError(job_id, outcome.status or "")
+        if outcome.kind == "busy":
+            raise ServiceUnavailable("the job changed too often to be canceled; try again")
+        assert outcome.job is not None
+        with job_context(job_id):
+            log.info("job canceled")
+            await stats.observe_finished(rt.redis, rt.settings, outcome.job, None)
+        return await rt.store.get_job(job_id) or outcome.job
+    except RedisError as exc:
+        raise ServiceUnavailable("the job store is unavailable") from exc
 
 
 # --- operations ---------------------------------------------------------------------------------------

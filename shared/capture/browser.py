@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from playwright.async_api import Browser, BrowserContext, Playwright, ProxySettings, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from shared import metrics
 from shared.capture.devices import DeviceProfile
 from shared.capture.locate import locate_chromium
 from shared.capture.memory_watch import RendererMemoryWatch
@@ -54,6 +55,8 @@ class BrowserPool:
                 raise AnalysisError(ErrorCode.internal, "the browser pool is closed")
             if self._browser is not None and self._browser.is_connected():
                 return self._browser
+            if self._browser is not None:
+                metrics.BROWSER_RESTARTS.inc()
             await self._discard_browser()
             try:
                 async with asyncio.timeout(self._settings.browser_op_timeout_s):

@@ -19,6 +19,7 @@ from shared.cli.role import EXIT_CONFIG, EXIT_OK, add_role_options, start_role
 from shared.config import Settings
 from shared.queue.redis_worker import StreamWorker
 from shared.service import AnalyzeFn, Runtime, process_delivery
+from shared.stats import heartbeats
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ async def _consume(settings: Settings, consumer: str, concurrency: int, analyze:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     rt = await Runtime.create(settings, analyze=analyze)
+    rt.instance = consumer  # /v1/stats lists the worker under its consumer name
+    beating = asyncio.create_task(heartbeats(rt.redis, settings, consumer, stop))
     try:
         worker = StreamWorker(
             rt.redis,
@@ -74,4 +77,6 @@ async def _consume(settings: Settings, consumer: str, concurrency: int, analyze:
         )
         await worker.run(stop)
     finally:
+        stop.set()
+        await beating
         await rt.close()

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from shared.http.endpoints.analyses import ANALYSIS_EVENTS, CANCEL_ANALYSIS, LIST_ANALYSES
+from shared.http.endpoints.console import CONSOLE, CONSOLE_ASSET
 from shared.http.endpoints.docs import OPENAPI
 from shared.http.endpoints.health import HEALTHZ, READYZ
 from shared.http.endpoints.results import GET_ANALYSIS, GET_REPORT_HTML, GET_REPORT_PDF, GET_SCREENSHOT
+from shared.http.endpoints.stats import GET_STATS, METRICS
 from shared.http.endpoints.submit import CREATE_ANALYSIS
 from shared.http.endpoints.tasks import ANALYZE_TASK
 from shared.http.legacy.endpoints import ANALYZE_ASYNC, ANALYZE_RESULT, ANALYZE_STATUS, HEALTH, STATUS_DETAILED
 from shared.http.operations import Operation
 
-# Every process answers liveness, readiness and its own OpenAPI document.
-OPERATIONAL: tuple[Operation, ...] = (HEALTHZ, READYZ, HEALTH, STATUS_DETAILED, OPENAPI)
+# Every process answers liveness, readiness, its own metrics and its own OpenAPI document.
+OPERATIONAL: tuple[Operation, ...] = (HEALTHZ, READYZ, HEALTH, STATUS_DETAILED, METRICS, OPENAPI)
 
 SUBMIT: tuple[Operation, ...] = (CREATE_ANALYSIS, ANALYZE_ASYNC, *OPERATIONAL)
 RESULT: tuple[Operation, ...] = (
+    CONSOLE,
+    CONSOLE_ASSET,
+    LIST_ANALYSES,
     GET_ANALYSIS,
+    CANCEL_ANALYSIS,
+    ANALYSIS_EVENTS,
+    GET_STATS,
     GET_REPORT_HTML,
     GET_REPORT_PDF,
     GET_SCREENSHOT,

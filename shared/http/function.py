@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from shared.config import Settings, get_settings
+from shared.http.cors import Cors
 from shared.http.operations import ApiContext, Operation
 from shared.http.routing import build_routes, dispatch
 from shared.http.runtime import RuntimeHolder
@@ -26,10 +27,16 @@ class FunctionApp:
         runtimes = RuntimeHolder(settings)
         self.context = ApiContext.create(runtimes, operations)
         self._routes = build_routes(operations, self.context)
+        self._cors = Cors(settings)
         self._logging_ready = False
 
     async def __call__(self, request: Request) -> Response:
         if not self._logging_ready:
             configure_logging(self.context.settings.log_level)
             self._logging_ready = True
-        return await dispatch(request, self._routes)
+        preflight = self._cors.preflight(request)
+        if preflight is not None:
+            return preflight
+        response = await dispatch(request, self._routes)
+        self._cors.decorate(request, response.headers)
+        return response

@@ -12,11 +12,14 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match, Route
 
 from shared.config import Settings, get_settings
 from shared.http.apps import GATEWAY
+from shared.http.cors import CorsMiddleware
 from shared.http.operations import ApiContext
 from shared.http.problems import error_response
 from shared.http.routing import build_routes, method_not_allowed, not_found
@@ -29,8 +32,14 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         return not_found()
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
-        return method_not_allowed([method.strip() for method in allowed.split(",") if method.strip()])
+        # Starlette names the methods of the first route on the path only; a path can have several (GET, DELETE).
+        allowed = {
+            method
+            for route in request.app.routes
+            if isinstance(route, Route) and route.matches(request.scope)[0] is not Match.NONE
+            for method in route.methods or ()
+        }
+        return method_not_allowed(sorted(allowed))
     return error_response(exc.status_code, "http_error", str(exc.detail))
 
 
@@ -51,5 +60,6 @@ def create_app(settings: Settings | None = None, *, analyze: AnalyzeFn | None = 
         routes=build_routes(GATEWAY, context),
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_exception},
+        middleware=[Middleware(CorsMiddleware, settings=runtimes.settings)],
     )
     return app

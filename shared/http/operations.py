@@ -69,10 +69,10 @@ class Link:
 
 @dataclass(frozen=True)
 class Param:
-    """A path or header parameter, documented with its JSON schema."""
+    """A path, query or header parameter, documented with its JSON schema."""
 
     name: str
-    location: Literal["path", "header"]
+    location: Literal["path", "query", "header"]
     schema: dict[str, Any]
     description: str = ""
     required: bool = True
@@ -82,7 +82,7 @@ class Param:
 class Operation:
     """One endpoint: served by `handler`, documented by the rest. Compared by identity (it holds dicts)."""
 
-    method: Literal["GET", "POST"]
+    method: Literal["GET", "POST", "DELETE"]
     path: str
     name: str
     summary: str

@@ -14,8 +14,8 @@ from pydantic_core import to_json
 from shared.models.facts import DEVICES, Device
 from shared.models.report import Report
 
-JobStatus = Literal["queued", "running", "succeeded", "failed"]
-FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed"})
+JobStatus = Literal["queued", "running", "succeeded", "failed", "canceled"]
+FINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "canceled"})
 
 MAX_URL_CHARS = 2048
 MAX_METADATA_CHARS = 8192
@@ -86,6 +86,10 @@ class Links(ApiModel):
     self: str
     report_html: str
     report_pdf: str
+    share_report_html: str | None = Field(
+        None, description="Signed link to the HTML report that needs no API key, until it expires (succeeded jobs)."
+    )
+    share_report_pdf: str | None = Field(None, description="The same for the PDF report.")
 
 
 class Job(ApiModel):

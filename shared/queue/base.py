@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from shared.models.operations import QueueFigures
 from shared.store.stream_message import StreamTarget
 
 
@@ -21,6 +22,9 @@ class Queue(Protocol):
 
     async def check(self) -> bool:
         """Whether the queue is reachable now (for /readyz)."""
+
+    async def figures(self) -> QueueFigures:
+        """How much work it holds now (for /v1/stats and /metrics)."""
 
     async def close(self) -> None:
         """Stops taking work; for in-process queues, finishes or releases what runs."""

@@ -13,6 +13,7 @@ import logging
 
 from shared.config import Settings
 from shared.logs import job_context
+from shared.models.operations import QueueFigures
 from shared.queue.backoff import retry_delay_s
 from shared.queue.base import QueueClosedError
 from shared.queue.delivery import AbandonHandler, Delivery, DeliveryHandler
@@ -30,6 +31,8 @@ class InlineQueue:
         self._slots = asyncio.Semaphore(settings.inline_concurrency)
         self._tasks: dict[asyncio.Task[None], str] = {}
         self._closing = False
+        self._delivering = 0
+        self._backing_off = 0
 
     async def enqueue(self, job_id: str) -> None:
         if self._closing:
@@ -40,6 +43,9 @@ class InlineQueue:
 
     async def check(self) -> bool:
         return not self._closing
+
+    async def figures(self) -> QueueFigures:
+        return QueueFigures(depth=len(self._tasks), pending=self._delivering, delayed=self._backing_off)
 
     async def close(self) -> None:
         """Waits `shutdown_grace_s` for running jobs, then cancels the rest and abandons their jobs."""
@@ -63,14 +69,21 @@ class InlineQueue:
         with job_context(job_id):
             while True:
                 async with self._slots:
+                    self._delivering += 1
                     try:
                         outcome = await self._handler(Delivery(job_id, attempt, self._settings.max_attempts))
                     except Exception:
                         log.exception("delivery crashed; the job is left to its lease")
                         return
+                    finally:
+                        self._delivering -= 1
                 if outcome == "done":
                     return
                 delay = retry_delay_s(self._settings, attempt)
                 log.info("retrying", extra={"attempt": attempt, "delay_s": delay})
-                await asyncio.sleep(delay)
+                self._backing_off += 1
+                try:
+                    await asyncio.sleep(delay)
+                finally:
+                    self._backing_off -= 1
                 attempt += 1

@@ -7,9 +7,10 @@ Messages are `shared.store.stream_message`'s; a new job's is added by the submit
 from __future__ import annotations
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from shared.config import Settings
+from shared.models.operations import QueueFigures
 from shared.store.keys import Keys
 from shared.store.stream_message import StreamTarget, message_fields
 
@@ -32,8 +33,24 @@ class RedisStreamQueue:
         except RedisError:
             return False
 
+    async def figures(self) -> QueueFigures:
+        return await stream_figures(self._redis, self.keys)
+
     async def close(self) -> None:
         return None
+
+
+async def stream_figures(redis: Redis, keys: Keys) -> QueueFigures:
+    """Messages in the stream (waiting or delivered), delivered and not settled, and retries in backoff."""
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.xlen(keys.stream)
+        pipe.zcard(keys.delayed)
+        depth, delayed = await pipe.execute()
+    try:
+        pending = (await redis.xpending(keys.stream, GROUP))["pending"]
+    except ResponseError:  # no consumer group yet: no worker ever started, nothing was delivered
+        pending = 0
+    return QueueFigures(depth=depth, pending=pending, delayed=delayed)
 
 
 async def add_message(redis: Redis, keys: Keys, settings: Settings, job_id: str, *, attempt: int) -> None:

@@ -3,7 +3,7 @@
 A job key is a hash: `data` (the Job JSON), `status` (readable by the scripts without parsing JSON),
 `cache` and `inflight` (the pointers to settle when it ends), and `report_of` (the job whose report a
 cache hit shows). Writes made during an attempt check the lease token in the same script, so an attempt
-that lost its lease can no longer change the job.
+that lost its lease can no longer change the job; nor can one whose job was canceled meanwhile.
 """
 
 from __future__ import annotations
@@ -105,6 +105,7 @@ return {'created', id, queued}
 # KEYS: job, lease. ARGV: token, JSON, status.
 _UPDATE = """
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'status') == 'canceled' then return 0 end
 redis.call('HSET', KEYS[1], 'data', ARGV[2], 'status', ARGV[3])
 return 1
 """
@@ -114,6 +115,7 @@ return 1
 _SUCCEED = """
 local job, lease, report, shots = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 if redis.call('GET', lease) ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'status') == 'canceled' then return 0 end
 local id, ttl, cache_ttl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 redis.call('SET', report, ARGV[6], 'EX', ttl)
 redis.call('DEL', shots)
@@ -136,6 +138,7 @@ return 1
 _FAIL = """
 local job, lease = KEYS[1], KEYS[2]
 if redis.call('GET', lease) ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'status') == 'canceled' then return 0 end
 redis.call('HSET', job, 'data', ARGV[2], 'status', 'failed')
 redis.call('EXPIRE', job, tonumber(ARGV[4]))
 local inflight = redis.call('HGET', job, 'inflight')

@@ -70,3 +70,18 @@ class Keys:
     def delayed(self) -> str:
         """A sorted set of retries waiting for their backoff: member `job_id:attempt`, score = not before."""
         return f"{self.prefix}queue:delayed"
+
+    def index(self, principal: str) -> str:
+        """A sorted set of one API key's jobs, all at score 0, member `created_ms:job_id` (13 digits), so
+        lexical order is time order and a member is an exact cursor."""
+        return f"{self.prefix}index:{digest(principal)}"
+
+    @property
+    def finished(self) -> str:
+        """A sorted set of the jobs that ended in the last day, score = when (ms), member = their figures."""
+        return f"{self.prefix}stats:finished"
+
+    @property
+    def workers(self) -> str:
+        """A hash: worker (or analyze instance) name -> its last heartbeat."""
+        return f"{self.prefix}workers"

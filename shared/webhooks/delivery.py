@@ -26,6 +26,7 @@ from shared.models.api import Job
 from shared.netguard.egress import EgressGuard
 from shared.netguard.http_client import EgressRefused, guarded_client
 from shared.service import JobNotFinished, JobNotFound, Runtime
+from shared.share_links import ShareSigner
 from shared.version import ANALYZER_VERSION
 from shared.webhooks.payload import webhook_body
 from shared.webhooks.signing import secret_key, signed_headers
@@ -63,7 +64,13 @@ async def send_job_webhook(rt: Runtime, job: Job) -> WebhookResult:
         report = await report_for(rt, job)
     except (JobNotFound, JobNotFinished):
         report = None
-    body = webhook_body(job, report, base=base_url(settings), max_report_bytes=settings.webhook_max_report_bytes)
+    body = webhook_body(
+        job,
+        report,
+        base=base_url(settings),
+        max_report_bytes=settings.webhook_max_report_bytes,
+        share=ShareSigner.from_settings(settings),
+    )
     key = secret_key(settings.webhook_secret.get_secret_value()) if settings.webhook_secret else None
     if key is None:
         log.warning("WEBHOOK_SECRET is not set: the webhook is sent unsigned")

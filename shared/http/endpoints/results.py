@@ -14,9 +14,11 @@ from shared.http.operations import ApiContext, Handler, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.replies import AUTH_ERRORS, NOT_FOUND, UNAVAILABLE, json_reply
 from shared.http.reports import ReportFormat, render_report
+from shared.http.sharing import SHARE_FORBIDDEN, SHARE_PARAMS, authorize_job_file
 from shared.http.views import job_view, report_for
 from shared.models.api import Job, JobView
 from shared.service import Runtime
+from shared.share_links import with_share_links
 
 # Job ids are what the store issues; anything else cannot exist, so it is a 404 without a lookup.
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -48,12 +50,13 @@ async def get_analysis(ctx: ApiContext, request: Request) -> Response:
     authenticate(request, ctx.settings)
     rt = await ctx.runtime()
     job = await find_job(rt, request.path_params["job_id"])
-    return json_reply(job_view(job, base_url(ctx.settings, request), await report_for(rt, job)))
+    view = job_view(job, base_url(ctx.settings, request), await report_for(rt, job))
+    return json_reply(with_share_links(view, job, ctx.settings))
 
 
 def report_file_handler(fmt: ReportFormat) -> Handler:
     async def get_report_file(ctx: ApiContext, request: Request) -> Response:
-        authenticate(request, ctx.settings)
+        authorize_job_file(request, ctx.settings, request.path_params["job_id"])
         rt = await ctx.runtime()
         job = await find_job(rt, request.path_params["job_id"])
         require_succeeded(job)
@@ -66,7 +69,7 @@ def report_file_handler(fmt: ReportFormat) -> Handler:
 
 
 async def get_screenshot(ctx: ApiContext, request: Request) -> Response:
-    authenticate(request, ctx.settings)
+    authorize_job_file(request, ctx.settings, request.path_params["job_id"])
     rt = await ctx.runtime()
     job = await find_job(rt, request.path_params["job_id"])
     require_succeeded(job)
@@ -104,12 +107,14 @@ def _report_file_operation(fmt: ReportFormat, media_type: str) -> Operation:
         name=f"get_report_{fmt}",
         summary=f"The report of a succeeded job as {fmt.upper()}",
         handler=report_file_handler(fmt),
-        params=(JOB_ID_PARAM,),
+        params=(JOB_ID_PARAM, *SHARE_PARAMS),
         auth="api_key",
+        description="An API key, or the `expires` and `sig` of a share link (`links.share_report_*`).",
         replies=(
             Reply(200, f"The {fmt.upper()} report", media_type=media_type),
             NOT_FOUND,
             NOT_SUCCEEDED,
+            SHARE_FORBIDDEN,
             *AUTH_ERRORS,
             UNAVAILABLE,
         ),
@@ -125,12 +130,14 @@ GET_SCREENSHOT = Operation(
     name="get_screenshot",
     summary="One screenshot of a succeeded job (PNG)",
     handler=get_screenshot,
-    params=(JOB_ID_PARAM, SCREENSHOT_PARAM),
+    params=(JOB_ID_PARAM, SCREENSHOT_PARAM, *SHARE_PARAMS),
     auth="api_key",
+    description="An API key, or the `expires` and `sig` of the job's share link.",
     replies=(
         Reply(200, "The screenshot", media_type="image/png"),
         NOT_FOUND,
         NOT_SUCCEEDED,
+        SHARE_FORBIDDEN,
         *AUTH_ERRORS,
         UNAVAILABLE,
     ),

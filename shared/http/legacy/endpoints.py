@@ -92,6 +92,8 @@ async def analyze_result(ctx: ApiContext, request: Request) -> Response:
     state = legacy_state(job)
     if state == "FAILURE":
         raise ApiError(500, "task_failed", f"Task failed: {legacy_error(job)}")
+    if state == "REVOKED":
+        raise ApiError(409, "task_revoked", MESSAGES[state])
     report = await report_for(rt, job) if state == "SUCCESS" else None
     if report is None:
         raise ApiError(
@@ -163,7 +165,7 @@ ANALYZE_STATUS = Operation(
     method="GET",
     path="/analyze/status/{task_id}",
     name="legacy_analyze_status",
-    summary="Original service: task state (PENDING, PROGRESS, SUCCESS, FAILURE)",
+    summary="Original service: task state (PENDING, PROGRESS, SUCCESS, FAILURE, REVOKED)",
     handler=analyze_status,
     params=(TASK_ID,),
     auth="api_key",
@@ -183,6 +185,7 @@ ANALYZE_RESULT = Operation(
         Reply(200, "The result", LegacyTaskResult),
         Reply(202, "Not finished yet", ErrorBody),
         NOT_FOUND,
+        Reply(409, "The task was revoked (canceled)"),
         Reply(500, "The task failed (as the original answered)"),
         *AUTH_ERRORS,
         UNAVAILABLE,

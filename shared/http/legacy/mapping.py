@@ -19,12 +19,14 @@ STATES: dict[str, LegacyState] = {
     "running": "PROGRESS",
     "succeeded": "SUCCESS",
     "failed": "FAILURE",
+    "canceled": "REVOKED",
 }
 MESSAGES: dict[LegacyState, str] = {
     "PENDING": "Task is waiting in queue",
     "PROGRESS": "Task is in progress",
     "SUCCESS": "Task completed successfully",
     "FAILURE": "Task failed",
+    "REVOKED": "Task was revoked",
 }
 # The original reported five steps; our engine's stages map onto them in order.
 STEPS: dict[str, tuple[int, str]] = {

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.models.api import HTTP_URL_PATTERN, MAX_URL_CHARS
 
-LegacyState = Literal["PENDING", "PROGRESS", "SUCCESS", "FAILURE"]
+LegacyState = Literal["PENDING", "PROGRESS", "SUCCESS", "FAILURE", "REVOKED"]
 
 
 class _Out(BaseModel):

@@ -1,0 +1,185 @@
+"""`GET /v1/analyses` (the caller's recent jobs), `DELETE /v1/analyses/{id}` (cancel) and
+`GET /v1/analyses/{id}/events` (progress as Server-Sent Events, for the console)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import get_args
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from shared import service
+from shared.errors import JobAlreadyFinishedError
+from shared.http.auth import authenticate
+from shared.http.endpoints.results import JOB_ID, JOB_ID_PARAM, find_job
+from shared.http.links import base_url
+from shared.http.operations import ApiContext, Operation, Param, Reply
+from shared.http.problems import ApiError
+from shared.http.replies import AUTH_ERRORS, NOT_FOUND, UNAVAILABLE, json_reply
+from shared.http.views import job_view
+from shared.models.api import JobStatus, JobView
+from shared.models.operations import MAX_LIST_LIMIT, AnalysisList, ListedAnalysis
+from shared.share_links import with_share_links
+from shared.store.index import CURSOR
+
+DEFAULT_LIST_LIMIT = 20
+STATUSES: tuple[str, ...] = get_args(JobStatus)
+
+
+def _query_limit(request: Request) -> int:
+    raw = request.query_params.get("limit", str(DEFAULT_LIST_LIMIT))
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_LIST_LIMIT):
+        raise ApiError(400, "invalid_limit", f"limit must be a whole number from 1 to {MAX_LIST_LIMIT}")
+    return int(raw)
+
+
+async def list_analyses(ctx: ApiContext, request: Request) -> Response:
+    principal = authenticate(request, ctx.settings)
+    status = request.query_params.get("status")
+    if status is not None and status not in STATUSES:
+        raise ApiError(400, "invalid_status", f"status must be one of {', '.join(STATUSES)}")
+    cursor = request.query_params.get("cursor")
+    if cursor is not None and not CURSOR.match(cursor):
+        raise ApiError(400, "invalid_cursor", "cursor must be a next_cursor this listing returned")
+    limit = _query_limit(request)
+    rt = await ctx.runtime()
+    page = await rt.index.page(principal, status=status, limit=limit, cursor=cursor)
+    base = base_url(ctx.settings, request)
+    items = []
+    for entry in page.jobs:
+        view = with_share_links(job_view(entry.job, base), entry.job, ctx.settings)
+        items.append(ListedAnalysis(**dict(view), score=entry.score))
+    return json_reply(AnalysisList(items=items, next_cursor=page.next_cursor))
+
+
+async def cancel_analysis(ctx: ApiContext, request: Request) -> Response:
+    authenticate(request, ctx.settings)
+    job_id = request.path_params["job_id"]
+    if not JOB_ID.match(job_id):
+        raise ApiError(404, "job_not_found", "no such job; it may have expired", details={"id": job_id})
+    rt = await ctx.runtime()
+    try:
+        job = await service.cancel_job(rt, job_id)
+    except JobAlreadyFinishedError as exc:
+        raise ApiError(
+            409,
+            "job_finished",
+            f"the job is already {exc.status}; only a queued or running job can be canceled",
+            details={"status": exc.status},
+        ) from exc
+    return json_reply(job_view(job, base_url(ctx.settings, request)))
+
+
+def _event(name: str, view: JobView) -> bytes:
+    return f"event: {name}\ndata: {view.model_dump_json()}\n\n".encode()
+
+
+async def analysis_events(ctx: ApiContext, request: Request) -> Response:
+    """The job as `progress` events whenever its status or progress changes, then one `done` event when it
+    is final; the stream ends there, or after EVENTS_MAX_S (the client reconnects), or when the job
+    expires. The JobViews carry no report: the console fetches it once."""
+    authenticate(request, ctx.settings)
+    rt = await ctx.runtime()
+    first = await find_job(rt, request.path_params["job_id"])
+    base = base_url(ctx.settings, request)
+    settings = ctx.settings
+
+    async def stream() -> AsyncIterator[bytes]:
+        deadline = time.monotonic() + settings.events_max_s
+        job, last = first, None
+        while True:
+            view = with_share_links(job_view(job, base), job, settings)
+            if job.is_final:
+                yield _event("done", view)
+                return
+            seen = (job.status, job.progress)
+            if seen != last:
+                yield _event("progress", view)
+                last = seen
+            if time.monotonic() >= deadline:
+                return
+            await asyncio.sleep(settings.events_poll_s)
+            current = await service.get_job(rt, job.id)
+            if current is None:
+                return
+            job = current
+
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
+LIST_ANALYSES = Operation(
+    method="GET",
+    path="/v1/analyses",
+    name="list_analyses",
+    summary="Recent jobs of the caller's API key, newest first",
+    description=(
+        "All jobs when no API keys are configured. Items are JobViews without `result`, with the report's "
+        "`score`. Pages by `next_cursor`; a page may be short (or empty) with a cursor when a `status` filter "
+        "had to skip many jobs, so follow the cursor until it is null."
+    ),
+    handler=list_analyses,
+    params=(
+        Param("status", "query", {"type": "string", "enum": list(STATUSES)}, "Only jobs in this status.", False),
+        Param(
+            "limit",
+            "query",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIST_LIMIT, "default": DEFAULT_LIST_LIMIT},
+            "Jobs per page.",
+            False,
+        ),
+        Param(
+            "cursor", "query", {"type": "string", "pattern": CURSOR.pattern}, "next_cursor of the page before.", False
+        ),
+    ),
+    auth="api_key",
+    replies=(
+        Reply(200, "A page of jobs", AnalysisList),
+        Reply(400, "A status, limit or cursor that is not valid"),
+        *AUTH_ERRORS,
+        UNAVAILABLE,
+    ),
+)
+CANCEL_ANALYSIS = Operation(
+    method="DELETE",
+    path="/v1/analyses/{job_id}",
+    name="cancel_analysis",
+    summary="Cancel a queued or running job",
+    description=(
+        "The job ends as `canceled` at once; an attempt running it stops at its next stage (or within "
+        "CANCEL_POLL_S), writes no report and releases its lease. The webhook, if any, is sent with "
+        "`status: canceled`. The original routes show the job as REVOKED."
+    ),
+    handler=cancel_analysis,
+    params=(JOB_ID_PARAM,),
+    auth="api_key",
+    replies=(
+        Reply(200, "The job, canceled", JobView),
+        NOT_FOUND,
+        Reply(409, "The job has already ended (succeeded, failed or canceled)"),
+        *AUTH_ERRORS,
+        UNAVAILABLE,
+    ),
+)
+ANALYSIS_EVENTS = Operation(
+    method="GET",
+    path="/v1/analyses/{job_id}/events",
+    name="analysis_events",
+    summary="Progress of a job as Server-Sent Events (`progress`, then `done`)",
+    description=(
+        "Each event's data is the JobView (without `result`). The stream ends after `done`, or after "
+        "EVENTS_MAX_S; reconnect to go on."
+    ),
+    handler=analysis_events,
+    params=(JOB_ID_PARAM,),
+    auth="api_key",
+    replies=(
+        Reply(200, "The event stream", media_type="text/event-stream"),
+        NOT_FOUND,
+        *AUTH_ERRORS,
+        UNAVAILABLE,
+    ),
+)
