@@ -28,7 +28,9 @@ POLL_S = 0.1
 
 async def until_lease_free(rt: Runtime, job_id: str, timeout_s: float = 10) -> None:
     async with asyncio.timeout(timeout_s):
-        while await rt.store.leases.held(job_id):
+        while True:
+            if not await rt.store.leases.held(job_id):
+                return
             await asyncio.sleep(0.02)
 
 
