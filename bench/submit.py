@@ -5,13 +5,16 @@ on loopback, then measures, per concurrency level, submits per second and p50/p9
 `POST /v1/analyses` (each request a distinct URL, so each creates a job), beside `GET /healthz` at the
 same concurrency as the baseline (the HTTP stack without store or queue). Then the median latency of
 `GET /v1/analyses/{id}` for a finished job. Each level runs several times; the median run is printed.
-Targets: >= 500 submits/s with p99 < 50 ms at concurrency 64; finished-job GET < 5 ms median.
+Targets: >= 500 submits/s with p99 < 50 ms at concurrency 64; finished-job GET < 5 ms median. Last, with
+at least `--stored` jobs in the store (the submits above, topped up), the median latency of the
+console's listing `GET /v1/analyses?limit=50` and of `GET /metrics` at concurrency 16 (issue 15's
+benchmark; target: both under 20 ms median).
 
 Two load generators: this script's own httpx client, and `wrk` when it is installed (Debian: `apt-get
 install wrk`). On a 2-core machine the Python client spends a core of its own and caps what it can
 measure (it tops out near 1,000 requests/s even on `/healthz`), so the wrk table is the server's figure.
 
-    python bench/submit.py [--requests 2000] [--runs 3]
+    python bench/submit.py [--requests 2000] [--runs 3] [--stored 2000]
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ TARGET = "127.0.0.1:9"
 LEVELS = (1, 16, 64)
 START_TIMEOUT_S = 30.0
 GET_SAMPLES = 500
+LISTING_CONCURRENCY = 16
+LISTING_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,7 @@ async def finished_job_id(redis_url: str) -> str:
         await rt.close()
 
 
-async def bench(base: str, redis_url: str, total: int, runs: int) -> None:
+async def bench(base: str, redis_url: str, total: int, runs: int, stored: int) -> None:
     limits = httpx.Limits(max_connections=max(LEVELS), max_keepalive_connections=max(LEVELS))
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
         sequence = iter(range(10**9))
@@ -179,6 +184,31 @@ async def bench(base: str, redis_url: str, total: int, runs: int) -> None:
             f"(GET /healthz {health_median:.2f} ms)"
         )
 
+        submitted = total * runs * len(LEVELS) + 200
+        if submitted < stored:
+            await measure(LISTING_CONCURRENCY, stored - submitted, submit)
+        await listing_and_metrics(client, runs, max(stored, submitted))
+
+
+async def listing_and_metrics(client: httpx.AsyncClient, runs: int, stored: int) -> None:
+    async def listing(_: int) -> None:
+        response = await client.get("/v1/analyses", params={"limit": LISTING_LIMIT})
+        if response.status_code != 200 or len(response.json()["items"]) != LISTING_LIMIT:
+            raise RuntimeError(f"listing answered {response.status_code}")
+
+    async def scrape(_: int) -> None:
+        response = await client.get("/metrics")
+        if response.status_code != 200 or b"cro_jobs_submitted_total" not in response.content:
+            raise RuntimeError(f"/metrics answered {response.status_code}")
+
+    print(f"\nwith {stored} jobs stored, concurrency {LISTING_CONCURRENCY}, {GET_SAMPLES} requests per run:")
+    for name, call in ((f"GET /v1/analyses?limit={LISTING_LIMIT}", listing), ("GET /metrics", scrape)):
+        done = [await measure(LISTING_CONCURRENCY, GET_SAMPLES, call) for _ in range(runs)]
+        median = statistics.median(statistics.median(run.latencies_ms) for run in done)
+        p99 = statistics.median(run.percentile(0.99) for run in done)
+        rate = statistics.median(run.per_second for run in done)
+        print(f"  {name:<28} median {median:6.2f} ms  p99 {p99:6.2f} ms  {rate:6.0f}/s")
+
 
 WRK_SCRIPT = """
 counter = 0
@@ -221,6 +251,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000, help="submits per run and level")
     parser.add_argument("--runs", type=int, default=3, help="runs per level; the median run is printed")
+    parser.add_argument("--stored", type=int, default=2000, help="jobs in the store for the listing and /metrics")
     parser.add_argument("--wrk-seconds", type=int, default=8, help="duration of each wrk level (if wrk is installed)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-submit-") as scratch:
@@ -229,7 +260,7 @@ def main() -> int:
         gateway = start_gateway(redis.url, port, Path(scratch) / "gateway.log")
         try:
             print(f"gateway pid {gateway.pid} on 127.0.0.1:{port}, redis-server on {redis.url}, {os.cpu_count()} cpus")
-            asyncio.run(bench(f"http://127.0.0.1:{port}", redis.url, args.requests, args.runs))
+            asyncio.run(bench(f"http://127.0.0.1:{port}", redis.url, args.requests, args.runs, args.stored))
             if shutil.which("wrk"):
                 wrk_table(f"http://127.0.0.1:{port}", args.wrk_seconds, Path(scratch))
             else:
