@@ -1,4 +1,4 @@
-"""The HTTP contract: what callers send and what they get back (DESIGN.md section 4).
+"""The HTTP contract: what callers send and what they get back (ARCHITECTURE.md section 4).
 
 Unknown fields are rejected so a typo in an n8n node fails loudly instead of being ignored.
 """
