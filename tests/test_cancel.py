@@ -75,7 +75,7 @@ async def test_inline_running_and_queued_jobs_end_canceled(
     stopped = await cancel_job(rt, running.id)
     assert stopped.status == "canceled"
     await until_lease_free(rt, running.id, timeout_s=5)  # noticed by the attempt's watch, not after 30 s
-    assert await rt.store.get_report_json(running.id) is None
+    assert await rt.store.read_result(running.id, screenshots=False) is None
 
     [(headers, body)] = await asyncio.to_thread(hooks.wait_for, 1)
     event = json.loads(body)
@@ -115,7 +115,7 @@ async def test_redis_streams_worker_stops_the_canceled_job_and_goes_on(redis_url
         await wait_until(rt, job.id, "running")
         assert (await cancel_job(rt, job.id)).status == "canceled"
         await until_lease_free(rt, job.id)
-        assert await rt.store.get_report_json(job.id) is None
+        assert await rt.store.read_result(job.id, screenshots=False) is None
         assert (await rt.store.get_job(job.id)).status == "canceled"
         assert len(calls.read_text().splitlines()) == 1
         lines = [json.loads(line) for line in worker.log_lines()]
@@ -160,7 +160,7 @@ async def test_cloud_tasks_running_and_queued_jobs_end_canceled(
         await wait_until(rt, job.id, "running")
         assert (await cancel_job(rt, job.id)).status == "canceled"
         await until_lease_free(rt, job.id, timeout_s=5)
-        assert await rt.store.get_report_json(job.id) is None
+        assert await rt.store.read_result(job.id, screenshots=False) is None
         assert [push[0] for push in target.pushes] == [job.id], "the delivery ended done, not retried"
 
         # A queued job (its task not yet run) canceled: the task arrives, finds it final, runs nothing.

@@ -250,7 +250,7 @@ def test_a_killed_worker_leaves_the_stats_when_its_heartbeat_expires(
             def names() -> list[str]:
                 return [worker["name"] for worker in http_client.get(gateway.url("/v1/stats")).json()["workers"]]
 
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 60  # a worker process starts slowly on a busy 2-core machine
             while "doomed-worker" not in names():
                 assert time.monotonic() < deadline, "the worker never reported a heartbeat"
                 time.sleep(0.1)
@@ -258,7 +258,7 @@ def test_a_killed_worker_leaves_the_stats_when_its_heartbeat_expires(
             assert worker.wait() == -signal.SIGKILL
             killed_at = time.monotonic()
             while "doomed-worker" in names():
-                assert time.monotonic() - killed_at < 10, "the dead worker is still listed"
+                assert time.monotonic() - killed_at < 20, "the dead worker is still listed"
                 time.sleep(0.1)
             assert time.monotonic() - killed_at >= 0.5, "listed until its heartbeat was older than the TTL"
     finally:

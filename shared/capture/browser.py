@@ -21,9 +21,9 @@ from shared import metrics
 from shared.capture.devices import DeviceProfile
 from shared.capture.locate import locate_chromium
 from shared.capture.memory_watch import RendererMemoryWatch
-from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.chromium import CHROMIUM_EGRESS_ARGS
+from shared.settings.capture import CaptureSettings
 
 
 def launch_args() -> list[str]:
@@ -39,7 +39,7 @@ class BrowserPool:
     """One Chromium per process, launched lazily on first use, relaunched if it died; a semaphore
     (settings.max_concurrent_pages) bounds concurrent pages."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: CaptureSettings) -> None:
         self._settings = settings
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None

@@ -16,13 +16,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from shared.config import Settings
 from shared.field.cache import FieldCache
 from shared.field.crux import CruxError, Query, query
 from shared.models.facts import Device
 from shared.models.speed import FieldData, FormFactor
 from shared.netguard.egress import EgressGuard
-from shared.netguard.http_client import EgressRefused, guarded_client
+from shared.netguard.http_client import EgressRefusedError, guarded_client
+from shared.settings.field import FieldDataSettings
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def origin_of(url: str) -> str:
 
 
 class FieldLookup:
-    def __init__(self, settings: Settings, guard: EgressGuard, cache: FieldCache) -> None:
+    def __init__(self, settings: FieldDataSettings, guard: EgressGuard, cache: FieldCache) -> None:
         self._settings = settings
         self._guard = guard
         self._cache = cache
@@ -67,7 +67,7 @@ class FieldLookup:
                 found = await self._ask(client, Query(form_factor, "origin", origin_of(url)))
         except CruxError as exc:
             return self._unavailable(form_factor, exc.reason)
-        except EgressRefused as exc:
+        except EgressRefusedError as exc:
             return self._unavailable(form_factor, f"the egress policy refused the CrUX API ({exc.refusal.reason})")
         data = found or FieldData(
             status="no_data",

@@ -11,8 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.http.views import job_view
-from shared.models.api import Job, JobView
+from shared.models.api import Job, JobView, job_view
 from shared.models.report import Report
 from shared.share_links import ShareSigner
 

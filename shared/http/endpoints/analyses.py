@@ -12,15 +12,14 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from shared import service
-from shared.errors import JobAlreadyFinishedError
+from shared.errors import JobNotFoundError
 from shared.http.auth import authenticate
 from shared.http.endpoints.results import JOB_ID, JOB_ID_PARAM, find_job
 from shared.http.links import base_url
 from shared.http.operations import ApiContext, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.replies import AUTH_ERRORS, NOT_FOUND, UNAVAILABLE, json_reply
-from shared.http.views import job_view
-from shared.models.api import JobStatus, JobView
+from shared.models.api import JobStatus, JobView, job_view
 from shared.models.operations import MAX_LIST_LIMIT, AnalysisList, ListedAnalysis
 from shared.share_links import with_share_links
 from shared.store.index import CURSOR
@@ -59,17 +58,9 @@ async def cancel_analysis(ctx: ApiContext, request: Request) -> Response:
     authenticate(request, ctx.settings)
     job_id = request.path_params["job_id"]
     if not JOB_ID.match(job_id):
-        raise ApiError(404, "job_not_found", "no such job; it may have expired", details={"id": job_id})
+        raise JobNotFoundError(job_id)
     rt = await ctx.runtime()
-    try:
-        job = await service.cancel_job(rt, job_id)
-    except JobAlreadyFinishedError as exc:
-        raise ApiError(
-            409,
-            "job_finished",
-            f"the job is already {exc.status}; only a queued or running job can be canceled",
-            details={"status": exc.status},
-        ) from exc
+    job = await service.cancel_job(rt, job_id)
     return json_reply(job_view(job, base_url(ctx.settings, request)))
 
 
