@@ -6,6 +6,8 @@ locals {
     "webhook-secret"    = "WEBHOOK_SECRET"
     "redis-url"         = "REDIS_URL"
     "crux-api-key"      = "CRUX_API_KEY"
+    "share-link-secret" = "SHARE_LINK_SECRET"
+    "metrics-token"     = "METRICS_TOKEN"
   }
   secret_values = {
     "anthropic-api-key" = var.anthropic_api_key
@@ -13,10 +15,16 @@ locals {
     "webhook-secret"    = var.webhook_secret
     "redis-url"         = local.redis_url
     "crux-api-key"      = var.crux_api_key
+    "share-link-secret" = var.share_link_secret
+    "metrics-token"     = var.metrics_token
   }
   # Secret Manager refuses an empty secret: an optional one left empty gets no secret and no variable (the
   # setting stays unset, its feature off). Only whether it is set is revealed, never its value.
-  unset_secrets     = nonsensitive(var.crux_api_key == "") ? ["crux-api-key"] : []
+  unset_secrets = concat(
+    nonsensitive(var.crux_api_key == "") ? ["crux-api-key"] : [],
+    nonsensitive(var.share_link_secret == "") ? ["share-link-secret"] : [],
+    nonsensitive(var.metrics_token == "") ? ["metrics-token"] : [],
+  )
   stored_secret_env = { for key, name in local.secret_env : key => name if !contains(local.unset_secrets, key) }
 }
 

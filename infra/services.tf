@@ -5,8 +5,8 @@
 # analyses (desktop + mobile each), which is its request concurrency.
 
 locals {
-  public_secrets  = ["redis-url", "api-keys"]
-  analyze_secrets = ["redis-url", "anthropic-api-key", "webhook-secret", "crux-api-key"]
+  public_secrets  = ["redis-url", "api-keys", "share-link-secret", "metrics-token"]
+  analyze_secrets = ["redis-url", "anthropic-api-key", "webhook-secret", "crux-api-key", "share-link-secret", "metrics-token"]
 }
 
 resource "google_cloud_run_v2_service" "submit" {
@@ -65,7 +65,7 @@ resource "google_cloud_run_v2_service" "submit" {
       }
 
       dynamic "env" {
-        for_each = toset(local.public_secrets)
+        for_each = setsubtract(toset(local.public_secrets), local.unset_secrets)
         content {
           name = local.secret_env[env.value]
           value_source {
@@ -152,7 +152,7 @@ resource "google_cloud_run_v2_service" "result" {
       }
 
       dynamic "env" {
-        for_each = toset(local.public_secrets)
+        for_each = setsubtract(toset(local.public_secrets), local.unset_secrets)
         content {
           name = local.secret_env[env.value]
           value_source {

@@ -60,6 +60,20 @@ variable "crux_api_key" {
   description = "Chrome UX Report API key (CRUX_API_KEY) for field data in the analyze service; empty = no field data."
 }
 
+variable "share_link_secret" {
+  type        = string
+  sensitive   = true
+  default     = ""
+  description = "Key of share links (SHARE_LINK_SECRET): reports opened without an API key; empty = no share links."
+}
+
+variable "metrics_token" {
+  type        = string
+  sensitive   = true
+  default     = ""
+  description = "Bearer token every service's /metrics requires (METRICS_TOKEN); empty = /metrics open."
+}
+
 # --- Redis: an external URL, or Memorystore created here ---
 
 variable "redis_url" {
