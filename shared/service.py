@@ -433,8 +433,10 @@ async def _settle_webhook(rt: Runtime, job_id: str) -> DeliveryOutcome:
     holds the lease, so the queue comes back until the state is settled. A webhook that could not be
     delivered after its own retries is recorded as failed and never changes the job.
     """
-    from shared.webhooks import send_job_webhook  # here, not at the top: shared.webhooks imports this module
+    from shared.batches.service import settle_batches  # here, not at the top: both import this module
+    from shared.webhooks import send_job_webhook
 
+    await settle_batches(rt, job_id)
     token = await rt.store.leases.acquire(job_id)
     if token is None:
         return "retry"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.http.endpoints.batches import CREATE_BATCH, GET_BATCH, GET_BATCH_REPORT_HTML, GET_BATCH_REPORT_PDF
 from shared.http.endpoints.docs import OPENAPI
 from shared.http.endpoints.health import HEALTHZ, READYZ
 from shared.http.endpoints.results import GET_ANALYSIS, GET_REPORT_HTML, GET_REPORT_PDF, GET_SCREENSHOT
@@ -13,12 +14,15 @@ from shared.http.operations import Operation
 # Every process answers liveness, readiness and its own OpenAPI document.
 OPERATIONAL: tuple[Operation, ...] = (HEALTHZ, READYZ, HEALTH, STATUS_DETAILED, OPENAPI)
 
-SUBMIT: tuple[Operation, ...] = (CREATE_ANALYSIS, ANALYZE_ASYNC, *OPERATIONAL)
+SUBMIT: tuple[Operation, ...] = (CREATE_ANALYSIS, CREATE_BATCH, ANALYZE_ASYNC, *OPERATIONAL)
 RESULT: tuple[Operation, ...] = (
     GET_ANALYSIS,
     GET_REPORT_HTML,
     GET_REPORT_PDF,
     GET_SCREENSHOT,
+    GET_BATCH,
+    GET_BATCH_REPORT_HTML,
+    GET_BATCH_REPORT_PDF,
     ANALYZE_STATUS,
     ANALYZE_RESULT,
     *OPERATIONAL,
