@@ -94,9 +94,3 @@ class BatchStore:
 
     async def unlock(self, batch_id: str, token: str) -> None:
         await self._release(keys=[self.keys.batch_lock(batch_id)], args=[token])
-
-    async def put_comparison(self, comparison_id: str, data: str) -> None:
-        await self.redis.set(self.keys.comparison(comparison_id), data, ex=self.ttl)
-
-    async def get_comparison(self, comparison_id: str) -> bytes | None:
-        return await self.redis.get(self.keys.comparison(comparison_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.http.endpoints.batches import CREATE_BATCH, GET_BATCH, GET_BATCH_REPORT_HTML, GET_BATCH_REPORT_PDF
+from shared.http.endpoints.comparisons import CREATE_COMPARISON, GET_COMPARISON, GET_COMPARISON_REPORT
 from shared.http.endpoints.docs import OPENAPI
 from shared.http.endpoints.health import HEALTHZ, READYZ
 from shared.http.endpoints.results import GET_ANALYSIS, GET_REPORT_HTML, GET_REPORT_PDF, GET_SCREENSHOT
@@ -14,7 +15,7 @@ from shared.http.operations import Operation
 # Every process answers liveness, readiness and its own OpenAPI document.
 OPERATIONAL: tuple[Operation, ...] = (HEALTHZ, READYZ, HEALTH, STATUS_DETAILED, OPENAPI)
 
-SUBMIT: tuple[Operation, ...] = (CREATE_ANALYSIS, CREATE_BATCH, ANALYZE_ASYNC, *OPERATIONAL)
+SUBMIT: tuple[Operation, ...] = (CREATE_ANALYSIS, CREATE_BATCH, CREATE_COMPARISON, ANALYZE_ASYNC, *OPERATIONAL)
 RESULT: tuple[Operation, ...] = (
     GET_ANALYSIS,
     GET_REPORT_HTML,
@@ -23,6 +24,8 @@ RESULT: tuple[Operation, ...] = (
     GET_BATCH,
     GET_BATCH_REPORT_HTML,
     GET_BATCH_REPORT_PDF,
+    GET_COMPARISON,
+    GET_COMPARISON_REPORT,
     ANALYZE_STATUS,
     ANALYZE_RESULT,
     *OPERATIONAL,

@@ -22,4 +22,6 @@ def render_batch_html(view: BatchView, thumbnails: Mapping[str, str]) -> str:
 
 def render_comparison_html(view: ComparisonView, folds: Mapping[str, str]) -> str:
     """`folds` maps "a" and "b" to data: URIs of each side's fold screenshot."""
-    return template("compare.html.j2").render(comparison=view, folds=folds)
+    diff = view.diff
+    rows = [("Overall", diff.overall), *diff.categories.items()] if diff is not None else []
+    return template("compare.html.j2").render(comparison=view, folds=folds, rows=rows)
