@@ -104,7 +104,8 @@ def run(args: argparse.Namespace, site: LoadSite, stack: BatchStack) -> int:
     killed_at: float | None = None
     with httpx.Client(timeout=60) as client:
         started = time.monotonic()
-        response = client.post(stack.gateway.url("/v1/batches"), json={"urls": urls, "llm": False})
+        body = {"urls": urls, "llm": False, "max_pages": args.pages}
+        response = client.post(stack.gateway.url("/v1/batches"), json=body)
         submitted_s = time.monotonic() - started
         if response.status_code != 202:
             print(f"submit answered {response.status_code}: {response.text[:500]}")
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace, site: LoadSite, stack: BatchStack) -> int:
                 cpu_spent[victim] = tree_cpu_seconds(trees[victim]) - cpu_start[victim]
                 kill_tree(trees[victim])
                 killed_at = time.monotonic() - started
-                print(f"SIGKILLed {victim} at {killed_at:.1f} s with {done}/{args.pages} pages final")
+                print(f"SIGKILLed {victim} at {killed_at:.1f} s with {done}/{args.pages} pages final", flush=True)
             if view["status"] == "finished" or time.monotonic() - started > args.timeout:
                 break
             time.sleep(POLL_S)
@@ -134,7 +135,7 @@ def run(args: argparse.Namespace, site: LoadSite, stack: BatchStack) -> int:
 
     print(f"pages: {args.pages}, workers: {args.workers} x {args.worker_concurrency}, lease {args.lease:g} s")
     print(f"POST /v1/batches answered in {submitted_s:.2f} s")
-    print(f"time to the site summary: {summary_s:.1f} s ({args.pages / summary_s * 60:.1f} pages/minute)")
+    print(f"time to the site summary: {summary_s:.1f} s ({view['total'] / summary_s * 60:.1f} pages/minute)")
     print(f"analyses the site served (desktop loads): {analyses}")
     print(f"CPU seconds per analysis (workers + Chromium): {worker_cpu / max(analyses, 1):.2f}")
     print(f"CPU seconds, gateway: {cpu_spent.get(names[0], 0):.1f}, redis-server: {cpu_spent.get(names[-1], 0):.1f}")

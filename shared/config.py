@@ -355,9 +355,9 @@ class Settings(BaseSettings):
         "INFO", description="Least severe log level written."
     )
 
-    @field_validator("allowed_private_hosts", "trusted_hosts", mode="before")
+    @field_validator("allowed_private_hosts", "trusted_hosts", "api_keys", mode="before")
     @classmethod
-    def _split_hosts(cls, value: object) -> object:
+    def _split_comma_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
@@ -368,13 +368,6 @@ class Settings(BaseSettings):
         if not value.startswith(("https://", "http://")):
             raise ValueError("CRUX_BASE_URL must be an http(s) URL")
         return value.rstrip("/")
-
-    @field_validator("api_keys", mode="before")
-    @classmethod
-    def _split_keys(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [item.strip() for item in value.split(",") if item.strip()]
-        return value
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Settings:
@@ -396,6 +389,10 @@ class Settings(BaseSettings):
             if missing:
                 raise ValueError(f"QUEUE_BACKEND=cloudtasks needs {', '.join(m.upper() for m in missing)}")
         return self
+
+    def link_base(self) -> str:
+        """The base of links in responses and webhooks when PUBLIC_BASE_URL says it; else empty (relative)."""
+        return self.public_base_url.rstrip("/") if self.public_base_url else ""
 
     @property
     def llm_configured(self) -> bool:

@@ -8,6 +8,7 @@ without work, and submits are idempotent (Idempotency-Key, in-flight coalescing,
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import time
@@ -20,18 +21,30 @@ from typing import TYPE_CHECKING
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from shared.batches.progress import settle_batches
+from shared.batches.store import BatchStore
 from shared.config import Settings
-from shared.errors import AnalysisError, ErrorCode
+from shared.errors import (
+    AnalysisError,
+    ErrorCode,
+    IdempotencyConflictError,
+    JobNotFinishedError,
+    JobNotFoundError,
+    LeaseLostError,
+    ServiceUnavailableError,
+)
 from shared.logs import job_context
 from shared.models.api import AnalysisRequest, Job, JobError, Progress, WebhookState
 from shared.models.report import Report
 from shared.netguard.allowlist import Allowlist
+from shared.netguard.egress import EgressGuard
 from shared.netguard.policy import check_target
 from shared.netguard.resolver import KeyedSlots, Resolver, system_resolver
 from shared.queue import Delivery, DeliveryOutcome, Queue, build_queue
 from shared.store import JobStore, connect_redis
 from shared.store.fingerprints import body_digest, cache_fingerprint, request_digest
 from shared.store.jobs import IdempotencyRef
+from shared.webhooks import send_job_webhook
 
 if TYPE_CHECKING:
     from shared.engine import AnalysisOptions, AnalysisOutcome, Engine, ProgressCallback
@@ -43,43 +56,18 @@ AnalyzeFn = Callable[["AnalysisOptions", "ProgressCallback"], Awaitable["Analysi
 __all__ = [
     "AnalyzeFn",
     "Delivery",
-    "IdempotencyConflict",
-    "JobNotFinished",
-    "JobNotFound",
+    "ReportRead",
     "Runtime",
-    "ServiceUnavailable",
     "SubmitOutcome",
+    "find_job",
     "get_job",
     "get_report",
+    "get_result",
     "get_screenshot",
     "process_delivery",
     "readiness",
     "submit_job",
 ]
-
-
-class ServiceUnavailable(Exception):  # noqa: N818 - the HTTP layer's name for 503
-    """The store or the queue cannot be reached; the caller may try again later."""
-
-
-class IdempotencyConflict(Exception):  # noqa: N818
-    """The Idempotency-Key was used before with another request body."""
-
-
-class JobNotFound(Exception):  # noqa: N818
-    """No such job: never existed, or expired."""
-
-
-class JobNotFinished(Exception):  # noqa: N818
-    """The job exists but has no report (yet, or because it failed)."""
-
-    def __init__(self, job: Job) -> None:
-        super().__init__(f"job {job.id} is {job.status}")
-        self.job = job
-
-
-class LeaseLost(Exception):  # noqa: N818
-    """Another attempt took the job over; this one must stop writing."""
 
 
 class Runtime:
@@ -160,7 +148,7 @@ async def submit_job(
     """Creates (or finds) the job for `request` and hands new ones to the queue.
 
     Raises InputError (URL policy), AnalysisError (DNS gave no answer in time: transient),
-    IdempotencyConflict, ServiceUnavailable. The job keeps `callback_url` as the check normalised it; the
+    IdempotencyConflictError, ServiceUnavailableError. The job keeps `callback_url` as the check normalised it; the
     Idempotency-Key compares the body as the client sent it.
     """
     budget_s = rt.settings.dns_timeout_s
@@ -202,9 +190,9 @@ async def submit_job(
             stream=rt.queue.submit_stream,
         )
     except RedisError as exc:
-        raise ServiceUnavailable("the job store is unavailable") from exc
+        raise ServiceUnavailableError("the job store is unavailable") from exc
     if result.kind == "conflict":
-        raise IdempotencyConflict("this Idempotency-Key was used with a different request body")
+        raise IdempotencyConflictError("this Idempotency-Key was used with a different request body")
     assert result.job is not None
     job = result.job
     with job_context(job.id):
@@ -231,7 +219,7 @@ async def _enqueue(rt: Runtime, job: Job, idempotency: IdempotencyRef | None) ->
         log.warning("enqueue failed; job withdrawn", extra={"error": repr(exc)})
         with contextlib.suppress(RedisError):
             await rt.store.discard(job.id, idempotency)
-        raise ServiceUnavailable("the queue is unavailable") from exc
+        raise ServiceUnavailableError("the queue is unavailable") from exc
 
 
 # --- analyze ------------------------------------------------------------------------------------------
@@ -297,7 +285,7 @@ async def _process(rt: Runtime, delivery: Delivery) -> DeliveryOutcome:
     log.info("attempt started", extra={"attempt": running.attempts, "delivery": delivery.attempt})
     try:
         outcome = await _analyze_holding_lease(rt, running, token)
-    except LeaseLost:
+    except LeaseLostError:
         log.warning("lease lost mid-attempt; another attempt took over")
         return "retry"
     except asyncio.CancelledError:
@@ -342,7 +330,7 @@ async def _analyze_holding_lease(rt: Runtime, job: Job, token: str) -> AnalysisO
         nonlocal current
         current = current.model_copy(update={"progress": Progress(stage=stage, percent=percent)})
         if not await rt.store.update(current, token):
-            raise LeaseLost(job.id)
+            raise LeaseLostError(job.id)
 
     options = AnalysisOptions(url=job.url, devices=tuple(job.request.devices), llm=job.request.llm)
     task = asyncio.create_task(rt.analyze(options, progress))
@@ -359,7 +347,7 @@ async def _analyze_holding_lease(rt: Runtime, job: Job, token: str) -> AnalysisO
                 log.warning("lease renewal failed", extra={"error": str(exc)})
                 continue
             if not renewed:
-                raise LeaseLost(job.id)
+                raise LeaseLostError(job.id)
     finally:
         if not task.done():
             task.cancel()
@@ -433,10 +421,14 @@ async def _settle_webhook(rt: Runtime, job_id: str) -> DeliveryOutcome:
     holds the lease, so the queue comes back until the state is settled. A webhook that could not be
     delivered after its own retries is recorded as failed and never changes the job.
     """
-    from shared.batches.service import settle_batches  # here, not at the top: both import this module
-    from shared.webhooks import send_job_webhook
-
-    await settle_batches(rt, job_id)
+    # The batches this job is a page of record it first; a delivery redone after a crash records it again.
+    await settle_batches(
+        rt.store,
+        BatchStore(rt.redis, rt.settings),
+        job_id,
+        settings=rt.settings,
+        guard=EgressGuard.from_settings(rt.settings, rt.allowlist),
+    )
     token = await rt.store.leases.acquire(job_id)
     if token is None:
         return "retry"
@@ -445,7 +437,12 @@ async def _settle_webhook(rt: Runtime, job_id: str) -> DeliveryOutcome:
         if job is None or job.webhook is None or job.webhook.status != "pending":
             return "done"
         try:
-            result = await send_job_webhook(rt, job)
+            result = await send_job_webhook(
+                job,
+                await get_result(rt, job),
+                settings=rt.settings,
+                guard=EgressGuard.from_settings(rt.settings, rt.allowlist),
+            )
         except Exception as exc:
             log.exception("webhook delivery crashed")
             state = WebhookState(status="failed", error=f"{type(exc).__name__}: {exc}", at=_now())
@@ -467,72 +464,93 @@ async def _settle_webhook(rt: Runtime, job_id: str) -> DeliveryOutcome:
 
 
 async def get_job(rt: Runtime, job_id: str) -> Job | None:
-    """The job, or None when unknown or expired. Raises ServiceUnavailable.
+    """The job, or None when unknown or expired. Raises ServiceUnavailableError.
 
-    A running job whose lease is gone with no attempts left is failed here (`lease_expired`): no queue
-    delivery will come for it, and it must not look running forever.
+    Reads never write: a running job whose lease is gone with no attempts left gets one delivery queued
+    (by the first reader to see it), which fails it with `lease_expired` and sends its webhook where
+    deliveries run, not inside this read; until then it is shown as it is stored.
     """
     try:
         snapshot = await rt.store.snapshot(job_id)
         if snapshot is None:
             return None
         job = snapshot.job
-        if job.status == "running" and not snapshot.lease_held and job.attempts >= rt.settings.max_attempts:
-            return await _fail_abandoned(rt, job)
+        if (
+            job.status == "running"
+            and not snapshot.lease_held
+            and job.attempts >= rt.settings.max_attempts
+            and await rt.store.claim_settlement(job.id)
+        ):
+            with job_context(job.id):
+                log.info("abandoned job seen by a read; its settlement is queued")
+                await rt.queue.enqueue(job.id)
         return job
     except RedisError as exc:
-        raise ServiceUnavailable("the job store is unavailable") from exc
+        raise ServiceUnavailableError("the job store is unavailable") from exc
 
 
-async def _fail_abandoned(rt: Runtime, job: Job) -> Job:
-    token = await rt.store.leases.acquire(job.id)
-    if token is None:
-        return job
-    with job_context(job.id):
-        current = await rt.store.get_job(job.id)
-        if current is None or current.status != "running":
-            await rt.store.leases.release(job.id, token)
-            return current or job
-        error = JobError(
-            code=ErrorCode.lease_expired,
-            message=f"the analysis stopped without finishing {current.attempts} time(s); no attempts left",
-        )
-        await _finish_failed(rt, current, token, error)
-    return await rt.store.get_job(job.id) or job
+@dataclass(frozen=True)
+class ReportRead:
+    report: Report
+    screenshots: dict[str, bytes]
 
 
-async def get_report(rt: Runtime, job_id: str) -> Report | None:
-    """The report of a succeeded job; None when it has expired although the job has not.
+async def get_report(rt: Runtime, job: Job, *, screenshots: bool = False) -> ReportRead | None:
+    """The report of a succeeded job (with all its screenshots when asked), read in one round trip; None
+    when it has expired although the job has not.
 
-    Raises JobNotFound, JobNotFinished (queued, running or failed), ServiceUnavailable.
+    Raises JobNotFinishedError (queued, running or failed), ServiceUnavailableError.
     """
-    await _succeeded_job(rt, job_id)
+    _require_succeeded(job)
     try:
-        data = await rt.store.get_report_json(job_id)
+        stored = await rt.store.read_result(job.id, screenshots=screenshots)
     except RedisError as exc:
-        raise ServiceUnavailable("the job store is unavailable") from exc
-    return Report.model_validate_json(data) if data else None
+        raise ServiceUnavailableError("the job store is unavailable") from exc
+    if stored is None:
+        return None
+    return ReportRead(report=Report.model_validate_json(stored.report_json), screenshots=stored.screenshots)
 
 
-async def get_screenshot(rt: Runtime, job_id: str, name: str) -> bytes | None:
+async def get_result(rt: Runtime, job: Job) -> Report | None:
+    """What the job's view carries: its report once succeeded, screenshots inlined as base64 when the job
+    asked for them; None before (or once the report expired)."""
+    if job.status != "succeeded":
+        return None
+    inline = job.request.include_screenshots
+    read = await get_report(rt, job, screenshots=inline)
+    if read is None or not inline:
+        return read.report if read else None
+    shots = []
+    for shot in read.report.screenshots:
+        png = read.screenshots.get(shot.name)
+        data = base64.b64encode(png).decode("ascii") if png is not None else None
+        shots.append(shot.model_copy(update={"data_base64": data}))
+    return read.report.model_copy(update={"screenshots": shots})
+
+
+async def get_screenshot(rt: Runtime, job: Job, name: str) -> bytes | None:
     """A PNG of a succeeded job by its name in the report; None when there is no such screenshot.
 
-    Raises JobNotFound, JobNotFinished, ServiceUnavailable.
+    Raises JobNotFinishedError, ServiceUnavailableError.
     """
-    await _succeeded_job(rt, job_id)
+    _require_succeeded(job)
     try:
-        return await rt.store.get_screenshot(job_id, name)
+        return await rt.store.get_screenshot(job.id, name)
     except RedisError as exc:
-        raise ServiceUnavailable("the job store is unavailable") from exc
+        raise ServiceUnavailableError("the job store is unavailable") from exc
 
 
-async def _succeeded_job(rt: Runtime, job_id: str) -> Job:
+async def find_job(rt: Runtime, job_id: str) -> Job:
+    """The job; raises JobNotFoundError when unknown or expired, ServiceUnavailableError."""
     job = await get_job(rt, job_id)
     if job is None:
-        raise JobNotFound(job_id)
-    if job.status != "succeeded":
-        raise JobNotFinished(job)
+        raise JobNotFoundError(job_id)
     return job
+
+
+def _require_succeeded(job: Job) -> None:
+    if job.status != "succeeded":
+        raise JobNotFinishedError(job.id, job.status)
 
 
 # --- operations ---------------------------------------------------------------------------------------

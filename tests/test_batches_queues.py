@@ -17,9 +17,9 @@ import pytest
 from harness.scripted_analysis import site_analysis
 from harness.servers import LoopbackServer
 from shared.batches.model import BatchRequest
-from shared.batches.service import batch_view, submit_batch
 from shared.queue.cloudtasks import TASK_SECRET_HEADER
 from shared.service import Delivery, Runtime, process_delivery
+from shared.sites.service import batch_view, submit_batch
 from tests.support.cloudtasks import LOCATION, PROJECT, CloudTasksEmulator
 from tests.support.gateway import http_settings, running_gateway, target
 from tests.support.jobs import WorkerProcess, jobs_settings, worker_env

@@ -29,7 +29,7 @@ SERVICE = "google_cloud_run_v2_service"
 SERVICES = ("submit", "result", "analyze")
 PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers"}
 TASKS_IDENTITY = "google_service_account.tasks"
-# DESIGN.md section 4: where the queue delivers a job.
+# ARCHITECTURE.md section 3: where the queue delivers a job.
 TASK_PATH = "/v1/tasks/analyze"
 IAM_MEMBER_KINDS = (
     "google_cloud_run_v2_service_iam_member",

@@ -18,9 +18,9 @@ import pytest
 from harness.redis_server import RedisServer
 from harness.servers import LoopbackServer
 from harness.store_checks import leftovers
-from shared.errors import ErrorCode
+from shared.errors import ErrorCode, JobNotFinishedError
 from shared.models.api import AnalysisRequest, Job
-from shared.service import JobNotFinished, Runtime, get_report, submit_job
+from shared.service import Runtime, submit_job
 from tests.support.browser import chromium_main_processes
 from tests.support.faults import (
     ENGINE_JOB_TIMEOUT_S,
@@ -28,7 +28,7 @@ from tests.support.faults import (
     SLOW_PAGE,
     engine_settings,
 )
-from tests.support.jobs import wait_until
+from tests.support.jobs import report_of, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
 
@@ -71,8 +71,8 @@ async def test_a_page_exhausting_the_capture_budget_fails_after_its_attempts(
     seen = len(hostile_server.hits)
     async with engine_runtime(hostile_server, load_budget_s=30.0, capture_timeout_s=2.0, max_attempts=2) as rt:
         done = await run_job(rt, hostile_server.url(NEVER_LOADS))
-        with pytest.raises(JobNotFinished):
-            await get_report(rt, done.id)
+        with pytest.raises(JobNotFinishedError):
+            await report_of(rt, done.id)
 
     assert done.status == "failed"
     assert done.error is not None and done.error.code == ErrorCode.capture_timeout
@@ -87,7 +87,7 @@ async def test_a_page_whose_load_never_fires_is_reported_with_what_timed_out(
 ) -> None:
     async with engine_runtime(hostile_server, load_budget_s=1.0) as rt:
         done = await run_job(rt, hostile_server.url(NEVER_LOADS))
-        report = await get_report(rt, done.id)
+        report = await report_of(rt, done.id)
 
     assert done.status == "succeeded" and done.attempts == 1
     assert report is not None
@@ -112,7 +112,7 @@ async def test_chromium_killed_mid_capture_is_retried_on_a_new_browser(
         (doomed,) = chromium_main_processes(exclude=before)
         os.kill(doomed.pid, signal.SIGKILL)
         done = await wait_until(rt, job.id, timeout_s=ENGINE_JOB_TIMEOUT_S)
-        report = await get_report(rt, job.id)
+        report = await report_of(rt, job.id)
         relaunched = chromium_main_processes(exclude=before | {doomed.pid})
 
     assert done.status == "succeeded", done.error

@@ -14,9 +14,9 @@ from harness.redis_server import RedisServer
 from harness.servers import LoopbackServer
 from shared.models.api import AnalysisRequest, Job
 from shared.models.report import Report
-from shared.service import Runtime, get_report, submit_job
+from shared.service import Runtime, submit_job
 from tests.support.faults import ENGINE_JOB_TIMEOUT_S, LANDING, LANDING_RULES, engine_settings
-from tests.support.jobs import wait_until
+from tests.support.jobs import report_of, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
 
@@ -29,7 +29,7 @@ async def analyse(rt: Runtime, url: str, *, llm: bool) -> tuple[Job, Report]:
     job = (await submit_job(rt, request, principal="p", idempotency_key=None)).job
     done = await wait_until(rt, job.id, timeout_s=ENGINE_JOB_TIMEOUT_S)
     assert done.status == "succeeded", done.error
-    report = await get_report(rt, job.id)
+    report = await report_of(rt, job.id)
     assert report is not None
     return done, report
 

@@ -1,4 +1,4 @@
-"""The HTTP contract (DESIGN.md section 4) through a real uvicorn server on loopback: shapes, every bad
+"""The HTTP contract (ARCHITECTURE.md section 4) through a real uvicorn server on loopback: shapes, every bad
 input of issue 3, idempotency, cache, the error shape everywhere."""
 
 from __future__ import annotations

@@ -12,12 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.errors import AnalysisError, ErrorCode, InputError
+from shared.errors import AnalysisError, DNSUnavailableError, ErrorCode, InputError
 from shared.netguard.addresses import IPAddress
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.decision import decide
 from shared.netguard.policy import MAX_URL_LENGTH, check_target, check_url_syntax
-from shared.netguard.resolver import DNSUnavailable
 
 
 def _resolver(table: dict[str, list[str]]):  # type: ignore[no-untyped-def]
@@ -273,7 +272,7 @@ async def test_a_hanging_resolver_is_a_transient_failure_within_the_budget() -> 
 
 async def test_dns_that_does_not_answer_is_transient_and_one_that_denies_is_not() -> None:
     async def unavailable(host: str, port: int) -> Sequence[IPAddress]:
-        raise DNSUnavailable("SERVFAIL")
+        raise DNSUnavailableError("SERVFAIL")
 
     assert (await decide("flaky.example", 80, NO_ALLOWLIST, resolver=unavailable)).refusal == "dns_timeout"
     assert (await decide("gone.example", 80, NO_ALLOWLIST, resolver=_resolver({}))).refusal == "dns_failure"

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
+from shared.errors import QueueClosedError
 from shared.queue import build_queue
 from shared.queue.backoff import retry_delay_s
-from shared.queue.base import QueueClosedError
 from shared.queue.delivery import Delivery, DeliveryOutcome
 from shared.queue.inline import InlineQueue
 from shared.queue.redis_streams import RedisStreamQueue

@@ -1,4 +1,4 @@
-"""The catalogue as a whole: every id of DESIGN.md section 7, well-formed specs, finding ids and merging,
+"""The catalogue as a whole: every id (ARCHITECTURE.md section 7), well-formed specs, finding ids and merging,
 determinism, and a guard that RULES_VERSION moves when the catalogue does."""
 
 from __future__ import annotations

@@ -14,22 +14,19 @@ import pytest
 
 from harness.scripted_analysis import ScriptedAnalysis
 from harness.servers import LoopbackServer
-from shared.errors import AnalysisError, ErrorCode, InputError
+from shared.errors import AnalysisError, ErrorCode, InputError, JobNotFinishedError, JobNotFoundError
 from shared.logs import JsonFormatter, job_context
 from shared.models.api import Job
 from shared.netguard.addresses import IPAddress
 from shared.service import (
     Delivery,
-    JobNotFinished,
-    JobNotFound,
     Runtime,
     get_job,
-    get_report,
     process_delivery,
     readiness,
     submit_job,
 )
-from tests.support.jobs import TARGET, jobs_settings, request, wait_until
+from tests.support.jobs import TARGET, jobs_settings, report_of, request, wait_until
 
 TRANSIENT = AnalysisError(ErrorCode.capture_timeout, "the page did not load in time")
 PERMANENT = AnalysisError(ErrorCode.not_html, "the URL is a PDF, not a page")
@@ -81,7 +78,7 @@ async def test_lifecycle_records_progress_attempts_and_timestamps(rt: Runtime, a
     assert (done.progress.stage, done.progress.percent) == ("done", 100)
     assert done.finished_at is not None and done.started_at is not None
     assert done.created_at <= done.started_at <= done.finished_at
-    report = await get_report(rt, job.id)
+    report = await report_of(rt, job.id)
     assert report is not None and report.url == job.url
 
 
@@ -110,8 +107,8 @@ async def test_last_attempt_fails_the_job_with_the_reason(rt: Runtime, analysis:
     assert done.error is not None and done.error.code == "capture_timeout"
     assert done.attempts == 3
     assert len(analysis.calls) == 3
-    with pytest.raises(JobNotFinished):
-        await get_report(rt, done.id)
+    with pytest.raises(JobNotFinishedError):
+        await report_of(rt, done.id)
 
 
 async def test_unexpected_exception_is_transient(rt: Runtime, analysis: ScriptedAnalysis) -> None:
@@ -175,15 +172,25 @@ async def test_delivery_past_the_last_attempt_fails_an_abandoned_job(
     assert analysis.calls == []
 
 
-async def test_reading_a_running_job_without_lease_or_attempts_fails_it(parked: Runtime) -> None:
+async def test_reading_an_abandoned_job_queues_its_settlement_once(parked: Runtime) -> None:
     job = await submitted(parked)
     await abandon(parked, job, attempts=3)
-    seen = await get_job(parked, job.id)
-    assert seen is not None and seen.status == "failed"
-    assert seen.error is not None and seen.error.code == "lease_expired"
+    stream = parked.store.keys.stream
+    queued = await parked.redis.xlen(stream)
+    # The read shows the job as stored and writes nothing but one queued delivery, however often it is read.
+    for _ in range(3):
+        seen = await get_job(parked, job.id)
+        assert seen is not None and seen.status == "running" and seen.webhook == job.webhook
+    assert await parked.redis.xlen(stream) == queued + 1
+    assert await process_delivery(parked, delivery(job, 4)) == "done"
+    failed = await get_job(parked, job.id)
+    assert failed is not None and failed.status == "failed"
+    assert failed.error is not None and failed.error.code == "lease_expired"
     other = await submitted(parked, "/other")
     await abandon(parked, other, attempts=1)
+    before = await parked.redis.xlen(stream)
     assert (await get_job(parked, other.id)).status == "running"  # type: ignore[union-attr]
+    assert await parked.redis.xlen(stream) == before, "a job with attempts left waits for its own delivery"
 
 
 async def test_shutdown_ends_the_jobs_the_inline_queue_gives_up(redis_url: str) -> None:
@@ -283,8 +290,8 @@ async def test_the_job_keeps_the_callback_url_the_check_normalised(rt: Runtime) 
 
 async def test_unknown_job(rt: Runtime) -> None:
     assert await get_job(rt, "nope") is None
-    with pytest.raises(JobNotFound):
-        await get_report(rt, "nope")
+    with pytest.raises(JobNotFoundError):
+        await report_of(rt, "nope")
 
 
 async def test_readiness_reports_each_part(rt: Runtime) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from harness.servers import LoopbackServer
 from shared.models.api import AnalysisRequest
-from shared.service import Runtime, get_report, get_screenshot, readiness, submit_job
-from tests.support.jobs import jobs_settings, wait_until
+from shared.service import Runtime, readiness, submit_job
+from tests.support.jobs import jobs_settings, report_of, screenshot_of, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +37,12 @@ async def test_a_page_is_analysed_and_its_report_and_screenshots_stored(
     job = (await submit_job(rt, AnalysisRequest(url=url, llm=False), principal="p", idempotency_key=None)).job
     done = await wait_until(rt, job.id, timeout_s=ANALYSIS_WAIT_S)
     assert done.status == "succeeded", done.error
-    report = await get_report(rt, job.id)
+    report = await report_of(rt, job.id)
     assert report is not None
     assert report.url == url and report.llm.status == "disabled"
     assert {shot.device for shot in report.screenshots} == {"desktop", "mobile"}
     for shot in report.screenshots:
-        png = await get_screenshot(rt, job.id, shot.name)
+        png = await screenshot_of(rt, job.id, shot.name)
         assert png is not None and png.startswith(b"\x89PNG")
 
 

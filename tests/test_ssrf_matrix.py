@@ -18,7 +18,7 @@ from playwright.async_api import Page
 
 from harness.servers import LoopbackServer
 from shared.errors import ErrorCode, InputError
-from shared.netguard.http_client import EgressRefused, guarded_client
+from shared.netguard.http_client import EgressRefusedError, guarded_client
 from shared.netguard.policy import check_target, check_url_syntax
 from tests.support.netguard import WAIT_S, EgressLab, LoopbackSentinel, html, redirect, text, wait_until
 
@@ -342,7 +342,7 @@ async def test_webhook_to_private_is_refused(egress_lab: EgressLab, name: str) -
         # does not parse like a browser would send it: httpx hands `2130706433` to the guard as a name,
         # which resolves to loopback and is refused as a name with no public address.
         for sent in (check_url_syntax(url), url):
-            with pytest.raises((EgressRefused, httpx.ConnectError)) as at_delivery:
+            with pytest.raises((EgressRefusedError, httpx.ConnectError)) as at_delivery:
                 await client.post(sent, json={"event": "analysis.succeeded"})
             assert "public address" in str(at_delivery.value)
     await _no_leak(egress_lab, before)
@@ -353,7 +353,7 @@ async def test_webhook_redirect_to_private_is_not_followed(egress_lab: EgressLab
     async with guarded_client(egress_lab.guard, timeout_s=5) as client:
         response = await client.post(egress_lab.site.url("/r/307"), json={})
         assert response.status_code == 307, "the allowed hop must answer"
-        with pytest.raises(EgressRefused):
+        with pytest.raises(EgressRefusedError):
             # A caller that follows redirects anyway meets the policy on the next hop.
             await client.post(egress_lab.site.url("/r/307"), json={}, follow_redirects=True)
     await _no_leak(egress_lab, before)
@@ -371,5 +371,5 @@ async def test_webhook_unresolvable_host_is_a_connect_error(egress_lab: EgressLa
     async with guarded_client(egress_lab.guard, timeout_s=5) as client:
         with pytest.raises(httpx.ConnectError) as failed:
             await client.post("http://callback.invalid/hook", json={})
-    assert not isinstance(failed.value, EgressRefused)
+    assert not isinstance(failed.value, EgressRefusedError)
     assert "dns_failure" in str(failed.value)

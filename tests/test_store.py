@@ -4,27 +4,26 @@ idempotency, cache and force, failures never cached, rate limits, store outages.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
+from redis.asyncio.connection import AbstractConnection
 
 from harness.redis_server import RedisServer
 from harness.scripted_analysis import ScriptedAnalysis, png
-from shared.errors import AnalysisError, ErrorCode
-from shared.service import (
-    IdempotencyConflict,
-    JobNotFinished,
-    Runtime,
-    ServiceUnavailable,
-    get_job,
-    get_report,
-    get_screenshot,
-    submit_job,
+from shared.errors import (
+    AnalysisError,
+    ErrorCode,
+    IdempotencyConflictError,
+    JobNotFinishedError,
+    ServiceUnavailableError,
 )
+from shared.service import Runtime, find_job, get_job, get_result, submit_job
 from shared.store.keys import Keys
 from shared.store.leases import Leases
-from tests.support.jobs import jobs_settings, request, wait_until
+from tests.support.jobs import jobs_settings, report_of, request, screenshot_of, wait_until
 
 
 @pytest.fixture(params=["redis", "embedded"])
@@ -113,7 +112,7 @@ async def test_idempotency_key_returns_the_same_job_and_rejects_another_body(rt:
     assert again.job.id == first.job.id
     assert not again.created
     assert again.job.status == "succeeded"
-    with pytest.raises(IdempotencyConflict):
+    with pytest.raises(IdempotencyConflictError):
         await submit_job(rt, request("/idem", llm=False), principal="p", idempotency_key="key-1")
     elsewhere = await submit_job(rt, request("/idem", force=True), principal="q", idempotency_key="key-1")
     assert elsewhere.job.id != first.job.id
@@ -127,9 +126,9 @@ async def test_cache_hit_is_a_new_job_pointing_at_the_report(rt: Runtime, analys
     assert hit.job.id != first.job.id
     assert hit.job.status == "succeeded"
     assert hit.job.request.metadata == {"run": 2}
-    assert await get_report(rt, hit.job.id) == await get_report(rt, first.job.id)
-    assert await get_screenshot(rt, hit.job.id, "desktop-fold.png") == png()
-    assert await get_screenshot(rt, hit.job.id, "nope.png") is None
+    assert await report_of(rt, hit.job.id) == await report_of(rt, first.job.id)
+    assert await screenshot_of(rt, hit.job.id, "desktop-fold.png") == png()
+    assert await screenshot_of(rt, hit.job.id, "nope.png") is None
     assert len(analysis.calls) == 1
 
     forced = await submit_job(rt, request("/cached", force=True), principal="p", idempotency_key=None)
@@ -154,8 +153,8 @@ async def test_failed_analyses_are_never_cached(rt: Runtime, analysis: ScriptedA
     first = await submit_job(rt, request("/broken"), principal="p", idempotency_key=None)
     failed = await wait_until(rt, first.job.id)
     assert failed.status == "failed"
-    with pytest.raises(JobNotFinished):
-        await get_report(rt, failed.id)
+    with pytest.raises(JobNotFinishedError):
+        await report_of(rt, failed.id)
     again = await submit_job(rt, request("/broken"), principal="p", idempotency_key=None)
     assert not again.cached
     assert again.job.id != first.job.id
@@ -177,9 +176,9 @@ async def test_store_down_is_service_unavailable(redis_server: RedisServer, redi
     rt = await Runtime.create(jobs_settings(redis_url, redis_timeout_s=0.5), analyze=ScriptedAnalysis())
     try:
         redis_server.stop()
-        with pytest.raises(ServiceUnavailable):
+        with pytest.raises(ServiceUnavailableError):
             await submit_job(rt, request("/down"), principal="p", idempotency_key=None)
-        with pytest.raises(ServiceUnavailable):
+        with pytest.raises(ServiceUnavailableError):
             await get_job(rt, "whatever")
         redis_server.start()
         outcome = await submit_job(rt, request("/down"), principal="p", idempotency_key=None)
@@ -188,3 +187,30 @@ async def test_store_down_is_service_unavailable(redis_server: RedisServer, redi
         if not redis_server.running:
             redis_server.start()
         await rt.close()
+
+
+async def test_a_job_with_its_report_and_screenshots_is_read_in_two_round_trips(
+    rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await submit_job(rt, request("/trips", include_screenshots=True), principal="p", idempotency_key=None)
+    await wait_until(rt, first.job.id)
+    hit = await submit_job(rt, request("/trips", include_screenshots=True), principal="q", idempotency_key=None)
+    assert hit.cached
+    sent = 0
+    original = AbstractConnection.send_packed_command
+
+    async def counting(self: AbstractConnection, *args: object, **kwargs: object) -> None:
+        nonlocal sent
+        sent += 1
+        await original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    await get_result(rt, await find_job(rt, first.job.id))  # loads the script into Redis, once per server
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    for job_id in (first.job.id, hit.job.id):
+        sent = 0
+        # What GET /v1/analyses/{id} does: the job (and its lease) in one trip, the report and every
+        # screenshot in one more, whether the job has its own result or shares a cached one.
+        result = await get_result(rt, await find_job(rt, job_id))
+        assert sent == 2, (job_id, sent)
+        assert result is not None and len(result.screenshots) == 2
+        assert all(base64.b64decode(shot.data_base64 or "") == png() for shot in result.screenshots)

@@ -20,7 +20,8 @@ from harness.servers import ConnectionSentinel, LoopbackServer
 from shared.config import Settings
 from shared.logs import redact_url
 from shared.models.api import AnalysisRequest, Job
-from shared.service import Runtime
+from shared.netguard.allowlist import Allowlist
+from shared.netguard.egress import EgressGuard
 from shared.webhooks import WebhookResult, send_job_webhook
 from shared.webhooks.signing import secret_key, signature
 from tests.support.gateway import (
@@ -105,10 +106,6 @@ def test_the_callback_is_delivered_to_the_url_the_check_normalised(
     assert receiver.server.hits == [normalised.removeprefix(f"http://{receiver.server.host_port}")]
 
 
-async def _runtime(settings: Settings) -> Runtime:
-    return await Runtime.create(settings)
-
-
 def _finished_job(callback_url: str, status: str = "failed") -> Job:
     now = datetime.now(UTC)
     request = AnalysisRequest(url=target("/direct"), callback_url=callback_url)
@@ -124,14 +121,8 @@ def _finished_job(callback_url: str, status: str = "failed") -> Job:
 
 
 def _send(settings: Settings, job: Job) -> WebhookResult:
-    async def run() -> WebhookResult:
-        rt = await _runtime(settings)
-        try:
-            return await send_job_webhook(rt, job)
-        finally:
-            await rt.close()
-
-    return asyncio.run(run())
+    guard = EgressGuard.from_settings(settings, Allowlist.parse(settings.allowed_private_hosts))
+    return asyncio.run(send_job_webhook(job, None, settings=settings, guard=guard))
 
 
 def test_transient_answers_are_retried_with_the_same_id(receiver: Receiver) -> None:

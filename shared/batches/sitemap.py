@@ -23,10 +23,10 @@ import httpx
 from shared.batches.model import Discovery
 from shared.batches.pages import PageCollector, normalise, site_of
 from shared.config import Settings
-from shared.errors import ErrorCode, InputError
+from shared.errors import CroAnalyzerError, ErrorCode, InputError
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.egress import EgressGuard
-from shared.netguard.http_client import EgressRefused, guarded_client
+from shared.netguard.http_client import EgressRefusedError, guarded_client
 from shared.netguard.policy import check_url_syntax
 from shared.version import ANALYZER_VERSION
 
@@ -37,7 +37,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_NOTE_CHARS = 300
 
 
-class SitemapError(Exception):
+class SitemapError(CroAnalyzerError):
     """The sitemap the caller named could not be read; `reason` says why in words."""
 
     def __init__(self, reason: str) -> None:
@@ -75,7 +75,7 @@ async def read_sitemap(
         if discovery.sitemaps_read == 0:
             raise SitemapError(f"was not read within {settings.sitemap_budget_s:g} s") from None
         discovery.notes.append(f"stopped reading sitemaps after {settings.sitemap_budget_s:g} s")
-    except EgressRefused as exc:
+    except EgressRefusedError as exc:
         raise InputError(ErrorCode.blocked_by_policy, f"sitemap_url: {exc}", details={"field": "sitemap_url"}) from None
     if pending:
         discovery.notes.append(f"{len(pending)} sitemap(s) not read: at most {settings.sitemap_max_files} are read")
@@ -91,7 +91,7 @@ async def _walk(client: httpx.AsyncClient, settings: Settings, pending: deque[st
         url = pending.popleft()
         try:
             parsed = await _read_one(client, settings, url, collector.site or "")
-        except (SitemapError, EgressRefused) as exc:
+        except (SitemapError, EgressRefusedError) as exc:
             if url == root:
                 raise
             discovery.notes.append(_note(f"{url}: {exc}"))

@@ -1,4 +1,4 @@
-"""One page on one device, in the order DESIGN.md section 6 sets, every step within a budget.
+"""One page on one device, in the order ARCHITECTURE.md section 6 gives, every step within a budget.
 
 navigate (first response) -> `load` (budget) -> is the page responsive? -> network quiet (budget) -> first
 contentful paint (budget: a busy machine paints late) ->

@@ -22,13 +22,13 @@ from rich.table import Table
 from rich.text import Text
 
 from shared.batches.model import BatchRequest, BatchView
-from shared.batches.service import BatchRefused, batch_thumbnails, batch_view, submit_batch
 from shared.cli.analyze import EXIT_BAD_INPUT, EXIT_NOT_ANALYSED, EXIT_OK, _devices, _settings
 from shared.config import Settings
 from shared.errors import AnalysisError
 from shared.models.facts import DEVICES
 from shared.report.site import render_batch_html
 from shared.service import Runtime
+from shared.sites.service import BatchRefusedError, batch_thumbnails, batch_view, submit_batch
 
 POLL_S = 0.5
 PRINCIPAL = "cli"
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         view, html = asyncio.run(_run(settings, args, errors))
-    except (AnalysisError, BatchRefused) as exc:
+    except (AnalysisError, BatchRefusedError) as exc:
         code = exc.code.value if isinstance(exc, AnalysisError) else exc.code
         errors.print(f"[bold red]error[/] ({code}): {escape(exc.message)}", highlight=False)
         return EXIT_BAD_INPUT
@@ -106,7 +106,7 @@ async def _run(settings: Settings, args: argparse.Namespace, console: Console) -
     try:
         try:
             batch = await submit_batch(rt, _request(args, sitemap=True), principal=PRINCIPAL)
-        except BatchRefused as exc:
+        except BatchRefusedError as exc:
             if exc.code != "sitemap_unreadable" or sitemap_for(args.url) == args.url:
                 raise
             console.print(Text(f"no sitemap ({exc.message}); analysing the page alone", style="dim"))

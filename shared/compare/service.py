@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from shared import service
 from shared.compare.diff import compare_reports
 from shared.compare.model import Comparison, ComparisonLinks, ComparisonRequest, ComparisonView, Side, SideView
-from shared.http.links import job_links
-from shared.models.api import AnalysisRequest, Job
+from shared.models.api import AnalysisRequest, Job, job_links
 from shared.service import Runtime
 from shared.store.keys import Keys
 
@@ -28,7 +27,7 @@ def comparison_path(comparison_id: str) -> str:
 
 async def create_comparison(rt: Runtime, request: ComparisonRequest, *, principal: str) -> Comparison:
     """Raises InputError (a side is neither a known job nor an acceptable URL), AnalysisError (DNS did not
-    answer in time), ServiceUnavailable."""
+    answer in time), ServiceUnavailableError."""
     a = await _side(rt, request, request.a, principal)
     b = await _side(rt, request, request.b, principal)
     comparison = Comparison(id=uuid.uuid4().hex, created_at=datetime.now(UTC), a=a, b=b)
@@ -68,11 +67,11 @@ async def comparison_view(rt: Runtime, comparison_id: str, base: str) -> Compari
     if a.status == "failed" or b.status == "failed":
         view.status = "failed"
     elif a.status == "succeeded" and b.status == "succeeded":
-        before, after = await service.get_report(rt, a.id), await service.get_report(rt, b.id)
+        before, after = await service.get_report(rt, a), await service.get_report(rt, b)
         if before is None or after is None:
             return None
         view.status = "ready"
-        view.diff = compare_reports(before, after)
+        view.diff = compare_reports(before.report, after.report)
     return view
 
 
@@ -88,10 +87,11 @@ async def comparison_folds(rt: Runtime, view: ComparisonView, width: int) -> dic
 
     folds: dict[str, str] = {}
     for name, side in (("a", view.a), ("b", view.b)):
-        report = await service.get_report(rt, side.job_id)
-        shots = [shot for shot in (report.screenshots if report else []) if shot.kind == "fold"]
+        job = await service.get_job(rt, side.job_id)
+        read = await service.get_report(rt, job, screenshots=True) if job and job.status == "succeeded" else None
+        shots = [shot for shot in (read.report.screenshots if read else []) if shot.kind == "fold"]
         shot = next((s for s in shots if s.device == "desktop"), shots[0] if shots else None)
-        png = await service.get_screenshot(rt, side.job_id, shot.name) if shot else None
+        png = read.screenshots.get(shot.name) if read and shot else None
         uri = thumbnail_data_uri(png, width) if png else None
         if uri is not None:
             folds[name] = uri

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from shared.errors import CroAnalyzerError
 from shared.models.speed import FieldData, FieldMetric, FieldScope, FormFactor
 
 QUERY_PATH = "/v1/records:queryRecord"
@@ -32,7 +33,7 @@ MAX_KEY_CHARS = 2048
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
-class CruxError(Exception):
+class CruxError(CroAnalyzerError):
     """The call did not produce an answer to use; `retryable` when asking again may help."""
 
     def __init__(self, reason: str, *, retryable: bool) -> None:

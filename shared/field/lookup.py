@@ -22,7 +22,7 @@ from shared.field.crux import CruxError, Query, query
 from shared.models.facts import Device
 from shared.models.speed import FieldData, FormFactor
 from shared.netguard.egress import EgressGuard
-from shared.netguard.http_client import EgressRefused, guarded_client
+from shared.netguard.http_client import EgressRefusedError, guarded_client
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class FieldLookup:
                 found = await self._ask(client, Query(form_factor, "origin", origin_of(url)))
         except CruxError as exc:
             return self._unavailable(form_factor, exc.reason)
-        except EgressRefused as exc:
+        except EgressRefusedError as exc:
             return self._unavailable(form_factor, f"the egress policy refused the CrUX API ({exc.refusal.reason})")
         data = found or FieldData(
             status="no_data",

@@ -13,7 +13,6 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from shared.config import Settings
-from shared.models.api import Links
 
 
 def trusted(host: str, patterns: list[str]) -> bool:
@@ -27,16 +26,7 @@ def trusted(host: str, patterns: list[str]) -> bool:
 def base_url(settings: Settings, request: Request | None = None) -> str:
     """The base every link starts with; empty (links relative to the host) when nothing trustworthy tells it."""
     if settings.public_base_url:
-        return settings.public_base_url.rstrip("/")
+        return settings.link_base()
     if request is not None and trusted(request.url.hostname or "", settings.trusted_hosts):
         return str(request.base_url).rstrip("/")
     return ""
-
-
-def job_path(job_id: str) -> str:
-    return f"/v1/analyses/{job_id}"
-
-
-def job_links(base: str, job_id: str) -> Links:
-    path = base + job_path(job_id)
-    return Links(self=path, report_html=f"{path}/report.html", report_pdf=f"{path}/report.pdf")

@@ -18,14 +18,16 @@ import google.auth.transport
 import google.auth.transport.requests
 from google.oauth2 import id_token
 
+from shared.errors import TokenError
+
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 
 
-class InvalidTokenError(Exception):
+class InvalidTokenError(TokenError):
     """The token is not a valid Google ID token for this audience (forged, expired, wrong audience...)."""
 
 
-class CertificatesUnavailableError(Exception):
+class CertificatesUnavailableError(TokenError):
     """Google's signing certificates could not be fetched: nothing is wrong with the caller, retry later."""
 
 

@@ -10,9 +10,17 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from redis.exceptions import RedisError
 from starlette.responses import Response
 
-from shared.errors import AnalysisError, InputError
+from shared.errors import (
+    AnalysisError,
+    IdempotencyConflictError,
+    InputError,
+    JobNotFinishedError,
+    JobNotFoundError,
+    ServiceUnavailableError,
+)
 from shared.models.api import ErrorBody, ErrorDetail
 
 log = logging.getLogger(__name__)
@@ -57,28 +65,18 @@ def as_api_error(exc: Exception) -> ApiError:
             return ApiError(422, exc.code.value, exc.message, details=exc.details or None)
         # E.g. DNS did not answer in time while checking the URL: nothing wrong with the request itself.
         return ApiError(503, exc.code.value, exc.message, details=exc.details or None, headers={"Retry-After": "5"})
-    # Imported here: the service imports the store and queue, which the error shape must not depend on.
-    from redis.exceptions import RedisError
-
-    from shared import service
-
-    if isinstance(exc, service.ServiceUnavailable | RedisError):
+    if isinstance(exc, ServiceUnavailableError | RedisError):
         return ApiError(
             503,
             "service_unavailable",
             "the job store or queue is unavailable; try again shortly",
             headers={"Retry-After": "5"},
         )
-    if isinstance(exc, service.JobNotFound):
-        return ApiError(404, "job_not_found", "no such job; it may have expired")
-    if isinstance(exc, service.JobNotFinished):
-        return ApiError(
-            409,
-            "job_not_succeeded",
-            f"the job is {exc.job.status}; its report exists only once it has succeeded",
-            details={"status": exc.job.status},
-        )
-    if isinstance(exc, service.IdempotencyConflict):
+    if isinstance(exc, JobNotFoundError):
+        return ApiError(404, "job_not_found", JobNotFoundError.MESSAGE, details={"id": exc.job_id})
+    if isinstance(exc, JobNotFinishedError):
+        return ApiError(409, "job_not_succeeded", str(exc), details={"status": exc.status})
+    if isinstance(exc, IdempotencyConflictError):
         # As the IETF Idempotency-Key draft says: the same key with another payload is a 422.
         return ApiError(
             422, "idempotency_key_reused", "this Idempotency-Key was already used with a different request body"

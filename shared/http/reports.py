@@ -7,23 +7,16 @@ from typing import Literal
 
 from starlette.responses import Response
 
-from shared import service
 from shared.models.api import Job
-from shared.models.report import Report
 from shared.report.html import render_html
-from shared.service import Runtime
+from shared.service import ReportRead, Runtime
 
 ReportFormat = Literal["html", "pdf"]
 MEDIA_TYPES: dict[ReportFormat, str] = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
-async def render_report(rt: Runtime, job: Job, report: Report, fmt: ReportFormat) -> Response:
-    screenshots: dict[str, bytes] = {}
-    for shot in report.screenshots:
-        png = await service.get_screenshot(rt, job.id, shot.name)
-        if png is not None:
-            screenshots[shot.name] = png
-    html = render_html(report, screenshots)
+async def render_report(rt: Runtime, job: Job, read: ReportRead, fmt: ReportFormat) -> Response:
+    html = render_html(read.report, read.screenshots)
     document: str | bytes = html
     if fmt == "pdf":
         from shared.report.pdf import render_pdf  # Playwright only where a PDF is asked for

@@ -9,10 +9,11 @@ from __future__ import annotations
 from anthropic.types import Message
 from pydantic import ValidationError
 
+from shared.errors import CroAnalyzerError
 from shared.llm.schema import TOOL_NAME, Judgement
 
 
-class InvalidAnswerError(Exception):
+class InvalidAnswerError(CroAnalyzerError):
     """Claude answered, but not with something we can use; `reason` says why, in plain words."""
 
     def __init__(self, reason: str) -> None:

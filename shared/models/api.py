@@ -1,4 +1,4 @@
-"""The HTTP contract: what callers send and what they get back (DESIGN.md section 4).
+"""The HTTP contract: what callers send and what they get back (ARCHITECTURE.md section 4).
 
 Unknown fields are rejected so a typo in an n8n node fails loudly instead of being ignored.
 """
@@ -126,6 +126,36 @@ class JobView(ApiModel):
     webhook: WebhookState | None = None
     links: Links
     result: Report | None = None
+
+
+def job_path(job_id: str) -> str:
+    return f"/v1/analyses/{job_id}"
+
+
+def job_links(base: str, job_id: str) -> Links:
+    """The job's links under `base` (empty: relative to the host the caller reached)."""
+    path = base + job_path(job_id)
+    return Links(self=path, report_html=f"{path}/report.html", report_pdf=f"{path}/report.pdf")
+
+
+def job_view(job: Job, base: str, result: Report | None = None) -> JobView:
+    """The job as callers see it: the record without its request, its links, and its report once succeeded."""
+    return JobView(
+        id=job.id,
+        status=job.status,
+        url=job.url,
+        progress=job.progress,
+        attempts=job.attempts,
+        cached=job.cached,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        error=job.error,
+        metadata=job.request.metadata,
+        webhook=job.webhook,
+        links=job_links(base, job.id),
+        result=result,
+    )
 
 
 class ErrorDetail(ApiModel):

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from shared.config import Settings
+from shared.errors import DNSUnavailableError
 from shared.netguard.addresses import IPAddress, non_public_reason, normalise_host, parse_ip
 from shared.netguard.allowlist import Allowlist
-from shared.netguard.resolver import DNSUnavailable, Resolver, system_resolver
+from shared.netguard.resolver import Resolver, system_resolver
 
 RefusalReason = Literal["blocked", "dns_failure", "dns_timeout", "connect_failed", "busy"]
 
@@ -84,7 +85,7 @@ async def decide(
             answer = await (resolver or system_resolver(timeout_s))(name, port)
     except TimeoutError:
         return Decision(refusal="dns_timeout", why=f"no DNS answer within {timeout_s:g} s")
-    except DNSUnavailable:
+    except DNSUnavailableError:
         return Decision(refusal="dns_timeout", why="DNS did not answer")
     except (OSError, UnicodeError, ValueError):
         return Decision(refusal="dns_failure", why=NO_PUBLIC_ADDRESS)

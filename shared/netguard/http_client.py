@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 
+from shared.errors import NetworkError
 from shared.netguard.egress import EgressGuard, GuardSession, Refusal
 
 
-class EgressRefused(Exception):  # noqa: N818 -- the name the webhook code is written against
+class EgressRefusedError(NetworkError):
     """The policy refused the connection (non-public address or metadata name): retrying cannot help."""
 
     def __init__(self, refusal: Refusal) -> None:
@@ -29,7 +30,7 @@ class EgressRefused(Exception):  # noqa: N818 -- the name the webhook code is wr
 
 
 class _GuardedTransport(httpx.AsyncBaseTransport):
-    """Sends through the guard session's proxy and turns its policy refusals into `EgressRefused`."""
+    """Sends through the guard session's proxy and turns its policy refusals into `EgressRefusedError`."""
 
     def __init__(self, session: GuardSession) -> None:
         self._session = session
@@ -41,7 +42,7 @@ class _GuardedTransport(httpx.AsyncBaseTransport):
         except httpx.ProxyError as exc:
             refusal = self._session.refusal_for(request.url.host, request.url.port or _default_port(request.url))
             if refusal is not None and refusal.reason == "blocked":
-                raise EgressRefused(refusal) from exc
+                raise EgressRefusedError(refusal) from exc
             reason = f"{refusal.reason}: {refusal.why}" if refusal is not None else str(exc)
             raise httpx.ConnectError(f"could not connect to {request.url.host}: {reason}", request=request) from exc
 
@@ -57,7 +58,7 @@ def _default_port(url: httpx.URL) -> int:
 async def guarded_client(guard: EgressGuard, timeout_s: float) -> AsyncIterator[httpx.AsyncClient]:
     """An `httpx.AsyncClient` whose every connection passes `guard`'s policy; redirects are not followed.
 
-    Raises `EgressRefused` from a request to a refused target; other connection failures stay
+    Raises `EgressRefusedError` from a request to a refused target; other connection failures stay
     `httpx.ConnectError` (transient). `timeout_s` bounds each phase (connect, write, read, pool).
     """
     async with guard.session() as session:

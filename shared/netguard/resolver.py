@@ -22,15 +22,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 import aiodns
 import aiodns.error
 
+from shared.errors import DNSUnavailableError
 from shared.netguard.addresses import IPAddress
 
 Resolver = Callable[[str, int], Awaitable[Sequence[IPAddress]]]
 """Resolves a host name to its addresses. Raises OSError when the name does not exist (or returns
-nothing), `DNSUnavailable` or TimeoutError when DNS gave no answer."""
-
-
-class DNSUnavailable(Exception):  # noqa: N818 -- a condition, like TimeoutError
-    """DNS gave no answer (timeout, server failure, no server reachable): the name may resolve later."""
+nothing), `DNSUnavailableError` or TimeoutError when DNS gave no answer."""
 
 
 # c-ares answers these when the name (or its record type) does not exist or cannot be a name at all;
@@ -66,7 +63,7 @@ class AresResolver:
             code = exc.args[0] if exc.args else None
             if code in _NOT_FOUND:
                 raise OSError(f"{host}: {exc.args[1] if len(exc.args) > 1 else 'not found'}") from None
-            raise DNSUnavailable(f"{host}: {exc.args[1] if len(exc.args) > 1 else 'no answer'}") from None
+            raise DNSUnavailableError(f"{host}: {exc.args[1] if len(exc.args) > 1 else 'no answer'}") from None
         return [_address(node.addr) for node in answer.nodes]
 
     def _channel(self) -> aiodns.DNSResolver:

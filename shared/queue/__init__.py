@@ -5,7 +5,8 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from shared.config import Settings
-from shared.queue.base import Queue, QueueClosedError
+from shared.errors import QueueClosedError
+from shared.queue.base import Queue
 from shared.queue.delivery import AbandonHandler, Delivery, DeliveryHandler, DeliveryOutcome
 
 

@@ -7,10 +7,6 @@ from typing import Protocol
 from shared.store.stream_message import StreamTarget
 
 
-class QueueClosedError(RuntimeError):
-    """The process is shutting down and takes no new work."""
-
-
 class Queue(Protocol):
     # A queue that is a Redis stream of the job store's own Redis: submit adds a new job's message in the
     # same atomic step that stores the job, instead of calling `enqueue` after it.

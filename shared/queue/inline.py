@@ -12,9 +12,9 @@ import asyncio
 import logging
 
 from shared.config import Settings
+from shared.errors import QueueClosedError
 from shared.logs import job_context
 from shared.queue.backoff import retry_delay_s
-from shared.queue.base import QueueClosedError
 from shared.queue.delivery import AbandonHandler, Delivery, DeliveryHandler
 
 log = logging.getLogger(__name__)

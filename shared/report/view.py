@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from shared.models.facts import DEVICES, Device, Metrics
 from shared.models.report import CATEGORIES, Category, DeviceSummary, Finding, Report, Screenshot
-from shared.report.bands import BAND_LABELS, METRIC_THRESHOLDS, Band, metric_band, score_band
+from shared.report.bands import BAND_LABELS, Band, metric_band, score_band
 from shared.report.formats import format_bytes, format_cls, format_ms
 from shared.report.images import image_data_uri
 from shared.report.markers import Placement, place_region
 from shared.report.speed import SpeedCard, speed_card
+from shared.rules.lighthouse import CURVES, MetricName
+from shared.rules.thresholds import SPEED_THRESHOLDS
 
 CATEGORY_LABELS: dict[Category, str] = {
     "cta": "Calls to action",
@@ -122,6 +124,7 @@ class ReportView:
     groups: list[CategoryGroup]
     metric_devices: list[str]
     metric_rows: list[MetricRow]
+    score_line_notes: list[str]
     speed: list[SpeedCard]
     timings: list[tuple[str, str]]
     notes: list[str] = field(default_factory=list)
@@ -155,6 +158,7 @@ def build_view(report: Report, screenshots: Mapping[str, bytes]) -> ReportView:
         groups=_groups(report, items),
         metric_devices=[DEVICE_LABELS[summary.device] for summary in _ordered_devices(report)],
         metric_rows=_metric_rows(report),
+        score_line_notes=score_line_notes([summary.device for summary in _ordered_devices(report)]),
         speed=[speed_card(summary, DEVICE_LABELS[summary.device]) for summary in _ordered_devices(report)],
         timings=[(stage, format_ms(ms)) for stage, ms in report.timings_ms.items()],
         notes=_capture_notes(report),
@@ -244,7 +248,7 @@ def _metric_rows(report: Report) -> list[MetricRow]:
     devices = _ordered_devices(report)
     rows = []
     for name, label in _METRICS:
-        threshold = METRIC_THRESHOLDS[name]
+        threshold = SPEED_THRESHOLDS[name]
         fmt = format_cls if name == "cls" else format_ms
         cells = []
         for summary in devices:
@@ -266,6 +270,25 @@ def _metric_rows(report: Report) -> list[MetricRow]:
         MetricRow("HTTP status", [MetricCell(str(s.status_code or "none"), None) for s in devices]),
     )
     return rows
+
+
+_CURVE_METRICS: dict[MetricName, tuple[str, str]] = {"lcp": ("lcp_ms", "an LCP"), "fcp": ("fcp_ms", "an FCP")}
+
+
+def score_line_notes(devices: Sequence[Device]) -> list[str]:
+    """Why a metric coloured good can still pull the performance score down: on the devices whose
+    Lighthouse curve gives a score of 50 (its median) to a value Core Web Vitals call good."""
+    notes = []
+    for device in devices:
+        for metric, (name, words) in _CURVE_METRICS.items():
+            curve, line = CURVES[device][metric], SPEED_THRESHOLDS[name]
+            if curve.median <= line.good:
+                notes.append(
+                    f"{device.capitalize()}: {words} of {format_ms(curve.median)} is good by Core Web Vitals "
+                    f"(up to {format_ms(line.good)}) yet scores 50 on Lighthouse's {device} curve, which the "
+                    "performance score uses."
+                )
+    return notes
 
 
 def _failed_requests(metrics: Metrics) -> str:

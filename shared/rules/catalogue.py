@@ -1,4 +1,4 @@
-"""The rule catalogue, in the order findings are reported (the order of DESIGN.md section 7)."""
+"""The rule catalogue, in the order findings are reported (ARCHITECTURE.md section 7)."""
 
 from __future__ import annotations
 

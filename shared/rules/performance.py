@@ -18,6 +18,7 @@ from shared.models.facts import DeviceFacts
 from shared.models.report import Severity
 from shared.models.speed import FieldData
 from shared.rules.spec import Hit, RuleSpec, rule
+from shared.rules.thresholds import SPEED_THRESHOLDS
 from shared.rules.wording import kib, seconds
 
 FieldName = Literal["lcp_ms", "inp_ms", "cls"]
@@ -95,8 +96,8 @@ def _banded_hit(
         title="The main content appears late (LCP)",
         recommendation="Make the largest first-view element (hero image or headline) arrive sooner: serve the "
         "image compressed and sized, preload it, never lazy-load it, and cut render-blocking CSS and scripts.",
-        reference="https://web.dev/articles/lcp",
-        thresholds={"good": 2500, "poor": 4000},
+        reference=SPEED_THRESHOLDS["lcp_ms"].source,
+        thresholds=SPEED_THRESHOLDS["lcp_ms"].as_spec(),
         escalation="High above 4 s (Core Web Vitals 'poor').",
         when_degraded="suppress",
     )
@@ -123,8 +124,8 @@ def lcp_slow(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         title="The layout jumps while loading (CLS)",
         recommendation="Reserve space for images, embeds, ads and banners (width/height or aspect-ratio) and "
         "never insert content above what the visitor is reading; jumps cause mis-taps.",
-        reference="https://web.dev/articles/cls",
-        thresholds={"good": 0.1, "poor": 0.25},
+        reference=SPEED_THRESHOLDS["cls"].source,
+        thresholds=SPEED_THRESHOLDS["cls"].as_spec(),
         escalation="High above 0.25 (Core Web Vitals 'poor').",
         when_degraded="suppress",
     )
@@ -151,8 +152,8 @@ def cls_high(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         recommendation="Keep event handlers short and yield to the browser during long work (split tasks, defer "
         "what is not needed for the next paint, trim third-party scripts); the visitor sees nothing happen "
         "until the page paints again.",
-        reference="https://web.dev/articles/inp",
-        thresholds={"good": 200, "poor": 500},
+        reference=SPEED_THRESHOLDS["inp_ms"].source,
+        thresholds=SPEED_THRESHOLDS["inp_ms"].as_spec(),
         escalation="High above 500 ms (Core Web Vitals 'poor').",
         # Real visitors' figure: what our capture saw or missed does not change it.
         when_degraded="keep",
@@ -181,8 +182,8 @@ def inp_slow(facts: DeviceFacts, spec: RuleSpec) -> Hit | None:
         title="Scripts keep the page from responding (TBT)",
         recommendation="Split, defer or remove the long scripts that run during load (third-party tags first); "
         "until they finish, taps and clicks wait.",
-        reference="https://developer.chrome.com/docs/lighthouse/performance/lighthouse-total-blocking-time",
-        thresholds={"good": 200, "poor": 600},
+        reference=SPEED_THRESHOLDS["tbt_ms"].source,
+        thresholds=SPEED_THRESHOLDS["tbt_ms"].as_spec(),
         escalation="High above 600 ms (Lighthouse's median line: the metric scores below 50).",
         when_degraded="suppress",
     )

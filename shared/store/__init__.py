@@ -1,4 +1,4 @@
-"""Jobs, reports, screenshots, cache, idempotency, leases and rate limits in Redis (DESIGN.md section 5).
+"""Jobs, reports, screenshots, cache, idempotency, leases and rate limits in Redis (ARCHITECTURE.md section 5).
 
 Every key lives under `settings.key_prefix` and carries a TTL, so an abandoned deployment empties itself.
 """

@@ -6,13 +6,11 @@ from collections.abc import Sequence
 
 from shared.models.api import AnalysisRequest
 from shared.store.keys import digest
-from shared.version import ANALYZER_VERSION
+from shared.version import ANALYZER_VERSION, RULES_VERSION
 
 
 def cache_fingerprint(normalised_url: str, devices: Sequence[str], llm: bool) -> str:
     """Only what changes the report counts; a new analyser or rule set makes every old entry a miss."""
-    from shared.rules import RULES_VERSION  # the rules package pulls in the catalogue; needed only here
-
     return digest(normalised_url, ",".join(devices), str(llm), ANALYZER_VERSION, RULES_VERSION)
 
 

@@ -145,10 +145,14 @@ return 1
 """
 
 # KEYS: job, report prefix is ARGV[1]. The report of a job, following a cache hit to its origin.
-_REPORT = """
+# KEYS: job. ARGV: report prefix, screenshots prefix, job id, '1' to read the screenshots too. A cache hit's
+# job points at the job whose result it shares (`report_of`); the report and its pictures come in one trip.
+_RESULT = """
 local origin = redis.call('HGET', KEYS[1], 'report_of')
-if not origin then origin = ARGV[2] end
-return redis.call('GET', ARGV[1] .. origin)
+if not origin then origin = ARGV[3] end
+local report = redis.call('GET', ARGV[1] .. origin)
+if ARGV[4] == '1' and report then return {report, redis.call('HGETALL', ARGV[2] .. origin)} end
+return {report, {}}
 """
 
 _SCREENSHOT = """
@@ -172,6 +176,13 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'webhook', ARGV[1])
 return 1
 """
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    report_json: bytes
+    screenshots: dict[str, bytes]
+
 
 SubmitKind = Literal["created", "cached", "inflight", "idempotent", "conflict"]
 
@@ -208,7 +219,7 @@ class JobStore:
         self._update = redis.register_script(_UPDATE)
         self._succeed = redis.register_script(_SUCCEED)
         self._fail = redis.register_script(_FAIL)
-        self._report = redis.register_script(_REPORT)
+        self._result = redis.register_script(_RESULT)
         self._screenshot = redis.register_script(_SCREENSHOT)
         self._discard = redis.register_script(_DISCARD)
         self._record_webhook = redis.register_script(_RECORD_WEBHOOK)
@@ -272,6 +283,10 @@ class JobStore:
         job = _job(*fields)
         return None if job is None else JobSnapshot(job=job, lease_held=bool(lease))
 
+    async def claim_settlement(self, job_id: str) -> bool:
+        """True for the first reader (within a lease period) to see the job abandoned: that one queues it."""
+        return bool(await self.redis.set(self.keys.settling(job_id), 1, nx=True, ex=int(self.settings.lease_s)))
+
     async def record_webhook(self, job_id: str, state: WebhookState) -> None:
         await self._record_webhook(keys=[self.keys.job(job_id)], args=[state.model_dump_json()])
 
@@ -310,8 +325,17 @@ class JobStore:
         )
         return bool(done)
 
-    async def get_report_json(self, job_id: str) -> bytes | None:
-        return await self._report(keys=[self.keys.job(job_id)], args=[self.keys.report_prefix, job_id])
+    async def read_result(self, job_id: str, *, screenshots: bool) -> StoredResult | None:
+        """The report (with every screenshot, when asked) of a job, in one round trip; None once expired."""
+        keys = self.keys
+        report, pairs = await self._result(
+            keys=[keys.job(job_id)],
+            args=[keys.report_prefix, keys.screenshots_prefix, job_id, "1" if screenshots else "0"],
+        )
+        if not report:
+            return None
+        shots = {pairs[index].decode(): pairs[index + 1] for index in range(0, len(pairs), 2)}
+        return StoredResult(report_json=report, screenshots=shots)
 
     async def get_screenshot(self, job_id: str, name: str) -> bytes | None:
         return await self._screenshot(keys=[self.keys.job(job_id)], args=[self.keys.screenshots_prefix, job_id, name])

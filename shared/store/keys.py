@@ -46,6 +46,10 @@ class Keys:
     def lease(self, job_id: str) -> str:
         return f"{self.prefix}lease:{job_id}"
 
+    def settling(self, job_id: str) -> str:
+        """Set while an abandoned job's settlement is queued, so reads queue it once, not once each."""
+        return f"{self.prefix}settling:{job_id}"
+
     def cache(self, fingerprint: str) -> str:
         return f"{self.prefix}cache:{fingerprint}"
 

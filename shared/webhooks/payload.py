@@ -10,8 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.http.views import job_view
-from shared.models.api import Job, JobView
+from shared.models.api import Job, JobView, job_view
 from shared.models.report import Report
 
 EventType = Literal["analysis.succeeded", "analysis.failed"]

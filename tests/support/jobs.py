@@ -11,7 +11,8 @@ from pathlib import Path
 from harness.paths import REPO_ROOT
 from shared.config import Settings
 from shared.models.api import AnalysisRequest, Job
-from shared.service import Runtime, get_job
+from shared.models.report import Report
+from shared.service import Runtime, find_job, get_job, get_report, get_screenshot
 
 # Submitted URLs point here; the allowlist lets the URL policy accept them without a server.
 TARGET = "127.0.0.1:8000"
@@ -112,3 +113,13 @@ class WorkerProcess:
 
     def log_lines(self) -> list[str]:
         return self.log_path.read_text().splitlines()
+
+
+async def report_of(rt: Runtime, job_id: str) -> Report | None:
+    """The report of the job `job_id` (the service reads it for a job the caller holds)."""
+    read = await get_report(rt, await find_job(rt, job_id))
+    return read.report if read else None
+
+
+async def screenshot_of(rt: Runtime, job_id: str, name: str) -> bytes | None:
+    return await get_screenshot(rt, await find_job(rt, job_id), name)

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from shared.batches.model import BatchRequest, BatchView
-from shared.batches.service import BatchRefused, batch_thumbnails, batch_view, submit_batch
 from shared.http.auth import authenticate
 from shared.http.body import read_model
 from shared.http.links import base_url
@@ -19,6 +18,7 @@ from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, UNAVAILABLE, json_repl
 from shared.http.reports import MEDIA_TYPES, ReportFormat
 from shared.report.site import render_batch_html
 from shared.service import Runtime
+from shared.sites.service import BatchRefusedError, batch_thumbnails, batch_view, submit_batch
 
 BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 BATCH_ID_PARAM = Param("batch_id", "path", {"type": "string", "pattern": BATCH_ID.pattern}, "The id submit returned.")
@@ -36,7 +36,7 @@ async def create_batch(ctx: ApiContext, request: Request) -> Response:
     )
     try:
         batch = await submit_batch(rt, body, principal=principal)
-    except BatchRefused as exc:
+    except BatchRefusedError as exc:
         raise ApiError(422, exc.code, exc.message, details=exc.details) from None
     view = await _view(rt, batch.id, base_url(settings, request))
     return json_reply(view, status=202, headers={"Location": view.links.self})

@@ -8,14 +8,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from shared import service
+from shared.errors import JobNotFoundError
 from shared.http.auth import authenticate
 from shared.http.links import base_url
 from shared.http.operations import ApiContext, Handler, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.replies import AUTH_ERRORS, NOT_FOUND, UNAVAILABLE, json_reply
 from shared.http.reports import ReportFormat, render_report
-from shared.http.views import job_view, report_for
-from shared.models.api import Job, JobView
+from shared.models.api import Job, JobView, job_view
 from shared.service import Runtime
 
 # Job ids are what the store issues; anything else cannot exist, so it is a 404 without a lookup.
@@ -23,32 +23,17 @@ JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SCREENSHOT_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}\.png$")
 
 
-def _no_job(job_id: str) -> ApiError:
-    return ApiError(404, "job_not_found", "no such job; it may have expired", details={"id": job_id})
-
-
 async def find_job(rt: Runtime, job_id: str) -> Job:
-    job = await service.get_job(rt, job_id) if JOB_ID.match(job_id) else None
-    if job is None:
-        raise _no_job(job_id)
-    return job
-
-
-def require_succeeded(job: Job) -> None:
-    if job.status != "succeeded":
-        raise ApiError(
-            409,
-            "job_not_succeeded",
-            f"the job is {job.status}; its report exists only once it has succeeded",
-            details={"status": job.status},
-        )
+    if not JOB_ID.match(job_id):
+        raise JobNotFoundError(job_id)
+    return await service.find_job(rt, job_id)
 
 
 async def get_analysis(ctx: ApiContext, request: Request) -> Response:
     authenticate(request, ctx.settings)
     rt = await ctx.runtime()
     job = await find_job(rt, request.path_params["job_id"])
-    return json_reply(job_view(job, base_url(ctx.settings, request), await report_for(rt, job)))
+    return json_reply(job_view(job, base_url(ctx.settings, request), await service.get_result(rt, job)))
 
 
 def report_file_handler(fmt: ReportFormat) -> Handler:
@@ -56,11 +41,10 @@ def report_file_handler(fmt: ReportFormat) -> Handler:
         authenticate(request, ctx.settings)
         rt = await ctx.runtime()
         job = await find_job(rt, request.path_params["job_id"])
-        require_succeeded(job)
-        report = await service.get_report(rt, job.id)
-        if report is None:
-            raise _no_job(job.id)
-        return await render_report(rt, job, report, fmt)
+        read = await service.get_report(rt, job, screenshots=True)
+        if read is None:
+            raise JobNotFoundError(job.id)
+        return await render_report(rt, job, read, fmt)
 
     return get_report_file
 
@@ -69,9 +53,8 @@ async def get_screenshot(ctx: ApiContext, request: Request) -> Response:
     authenticate(request, ctx.settings)
     rt = await ctx.runtime()
     job = await find_job(rt, request.path_params["job_id"])
-    require_succeeded(job)
     name = request.path_params["name"]
-    png = await service.get_screenshot(rt, job.id, name) if SCREENSHOT_NAME.match(name) else None
+    png = await service.get_screenshot(rt, job, name) if SCREENSHOT_NAME.match(name) else None
     if png is None:
         raise ApiError(404, "screenshot_not_found", "this job has no screenshot of that name", details={"name": name})
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

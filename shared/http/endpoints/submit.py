@@ -13,8 +13,7 @@ from shared.http.operations import ApiContext, Link, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.ratelimit import enforce_submit_limit
 from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, UNAVAILABLE, json_reply
-from shared.http.views import job_view, report_for
-from shared.models.api import AnalysisRequest, JobView
+from shared.models.api import AnalysisRequest, JobView, job_view
 
 MAX_IDEMPOTENCY_KEY_CHARS = 255
 
@@ -45,7 +44,7 @@ async def create_analysis(ctx: ApiContext, request: Request) -> Response:
     )
     outcome = await service.submit_job(rt, analysis, principal=principal, idempotency_key=key)
     job = outcome.job
-    view = job_view(job, base_url(settings, request), await report_for(rt, job))
+    view = job_view(job, base_url(settings, request), await service.get_result(rt, job))
     headers = {"Location": view.links.self}
     return json_reply(view, status=200 if job.is_final else 202, headers=headers)
 

@@ -35,7 +35,6 @@ from shared.http.operations import ApiContext, Link, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.ratelimit import enforce_submit_limit
 from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, NOT_FOUND, UNAVAILABLE
-from shared.http.views import report_for
 from shared.models.api import AnalysisRequest, ErrorBody
 
 
@@ -77,7 +76,7 @@ async def analyze_status(ctx: ApiContext, request: Request) -> Response:
     if state == "PROGRESS":
         answer.progress = legacy_progress(job)
     elif state == "SUCCESS":
-        report = await report_for(rt, job)
+        report = await service.get_result(rt, job)
         if report is not None:
             answer.result = legacy_result(job, report)
     elif state == "FAILURE":
@@ -92,7 +91,7 @@ async def analyze_result(ctx: ApiContext, request: Request) -> Response:
     state = legacy_state(job)
     if state == "FAILURE":
         raise ApiError(500, "task_failed", f"Task failed: {legacy_error(job)}")
-    report = await report_for(rt, job) if state == "SUCCESS" else None
+    report = await service.get_result(rt, job) if state == "SUCCESS" else None
     if report is None:
         raise ApiError(
             202,

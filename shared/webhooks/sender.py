@@ -19,13 +19,13 @@ from dataclasses import dataclass
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from shared.http.links import base_url
-from shared.http.views import report_for
+from shared.config import Settings
+from shared.errors import CroAnalyzerError
 from shared.logs import redact_url
 from shared.models.api import Job
+from shared.models.report import Report
 from shared.netguard.egress import EgressGuard
-from shared.netguard.http_client import EgressRefused, guarded_client
-from shared.service import JobNotFinished, JobNotFound, Runtime
+from shared.netguard.http_client import EgressRefusedError, guarded_client
 from shared.version import ANALYZER_VERSION
 from shared.webhooks.payload import webhook_body
 from shared.webhooks.signing import secret_key, signed_headers
@@ -43,7 +43,7 @@ class WebhookResult:
     error: str | None = None
 
 
-class _TransientError(Exception):
+class _RetryableAnswerError(CroAnalyzerError):
     def __init__(self, reason: str, status_code: int | None = None) -> None:
         super().__init__(reason)
         self.status_code = status_code
@@ -53,21 +53,17 @@ def message_id(job: Job) -> str:
     return f"msg_{job.id}_{job.status}"
 
 
-async def send_job_webhook(rt: Runtime, job: Job) -> WebhookResult:
-    """POSTs the finished job to its `callback_url`; returns what happened (it also logs it)."""
+async def send_job_webhook(job: Job, report: Report | None, *, settings: Settings, guard: EgressGuard) -> WebhookResult:
+    """POSTs the finished job (with its report, when it has one) to its `callback_url` through `guard`;
+    returns what happened (it also logs it)."""
     url = job.request.callback_url
     if not url:
         return WebhookResult(delivered=False, attempts=0, error="the job has no callback_url")
-    settings = rt.settings
-    try:
-        report = await report_for(rt, job)
-    except (JobNotFound, JobNotFinished):
-        report = None
-    body = webhook_body(job, report, base=base_url(settings), max_report_bytes=settings.webhook_max_report_bytes)
+    body = webhook_body(job, report, base=settings.link_base(), max_report_bytes=settings.webhook_max_report_bytes)
     key = secret_key(settings.webhook_secret.get_secret_value()) if settings.webhook_secret else None
     if key is None:
         log.warning("WEBHOOK_SECRET is not set: the webhook is sent unsigned")
-    result = await _deliver(rt, url, body, key, message_id(job))
+    result = await _deliver(settings, guard, url, body, key, message_id(job))
     log.info(
         "webhook delivered" if result.delivered else "webhook not delivered",
         extra={
@@ -80,14 +76,14 @@ async def send_job_webhook(rt: Runtime, job: Job) -> WebhookResult:
     return result
 
 
-async def _deliver(rt: Runtime, url: str, body: bytes, key: bytes | None, msg_id: str) -> WebhookResult:
-    settings = rt.settings
-    guard = EgressGuard.from_settings(settings, rt.allowlist)
+async def _deliver(
+    settings: Settings, guard: EgressGuard, url: str, body: bytes, key: bytes | None, msg_id: str
+) -> WebhookResult:
     attempts = 0
     retrying = AsyncRetrying(
         stop=stop_after_attempt(settings.webhook_max_attempts),
         wait=wait_exponential(multiplier=settings.webhook_retry_backoff_s, max=settings.webhook_retry_backoff_max_s),
-        retry=retry_if_exception_type(_TransientError),
+        retry=retry_if_exception_type(_RetryableAnswerError),
         reraise=True,
     )
     try:
@@ -99,9 +95,9 @@ async def _deliver(rt: Runtime, url: str, body: bytes, key: bytes | None, msg_id
         if 200 <= status < 300:
             return WebhookResult(delivered=True, attempts=attempts, status_code=status)
         return WebhookResult(delivered=False, attempts=attempts, status_code=status, error=f"answered {status}")
-    except _TransientError as exc:
+    except _RetryableAnswerError as exc:
         return WebhookResult(delivered=False, attempts=attempts, status_code=exc.status_code, error=str(exc))
-    except EgressRefused as exc:
+    except EgressRefusedError as exc:
         return WebhookResult(delivered=False, attempts=attempts, error=str(exc))
 
 
@@ -114,17 +110,16 @@ async def _post(client: httpx.AsyncClient, url: str, body: bytes, key: bytes | N
     try:
         response = await client.post(url, content=body, headers=headers)
     except httpx.TransportError as exc:
-        raise _TransientError(f"{type(exc).__name__}: {exc}") from exc
+        raise _RetryableAnswerError(f"{type(exc).__name__}: {exc}") from exc
     if response.status_code in RETRYABLE_STATUSES or response.status_code >= 500:
-        raise _TransientError(f"answered {response.status_code}", response.status_code)
+        raise _RetryableAnswerError(f"answered {response.status_code}", response.status_code)
     return response.status_code
 
 
-async def send_signed(rt: Runtime, url: str, body: bytes, msg_id: str) -> WebhookResult:
+async def send_signed(settings: Settings, guard: EgressGuard, url: str, body: bytes, msg_id: str) -> WebhookResult:
     """POSTs any event body (a batch's) to `url` exactly as a job's webhook goes: signed, guarded, retried."""
-    settings = rt.settings
     key = secret_key(settings.webhook_secret.get_secret_value()) if settings.webhook_secret else None
-    result = await _deliver(rt, url, body, key, msg_id)
+    result = await _deliver(settings, guard, url, body, key, msg_id)
     log.info(
         "webhook delivered" if result.delivered else "webhook not delivered",
         extra={"callback_url": redact_url(url), "attempts": result.attempts, "message_id": msg_id},
