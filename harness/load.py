@@ -41,6 +41,7 @@ from harness.processes import CliServer, settings_env
 from harness.redis_server import RedisServer
 from harness.scripted_analysis import png
 from harness.store_checks import leftovers, report_keys
+from shared.models.speed import ThrottlingMode
 
 KEY_PREFIX = "load:"
 PAGE_PATH = "/load/page-{}.html"
@@ -72,6 +73,8 @@ class LoadPlan:
     worker_concurrency: int = 2
     seed: int = 7
     final_timeout_s: float = 600.0
+    # MOBILE_THROTTLING and DESKTOP_THROTTLING of the service under load: production's by default.
+    throttling: ThrottlingMode = "lighthouse"
 
 
 def page_path(number: int) -> str:
@@ -286,6 +289,8 @@ class LoadStack:
             allowed_private_hosts=[self._site.host_port],
             rate_limit_per_minute=0,
             worker_concurrency=self.plan.worker_concurrency,
+            mobile_throttling=self.plan.throttling,
+            desktop_throttling=self.plan.throttling,
             log_level="WARNING",
         )
 

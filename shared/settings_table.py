@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic_core import PydanticUndefined
 
-from shared.config import Settings
+from shared.config import GROUPS, Settings
 
 
 def _default(name: str) -> str:
@@ -22,10 +22,14 @@ def _default(name: str) -> str:
 
 
 def markdown_table() -> str:
-    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
-    for name, field in Settings.model_fields.items():
-        meaning = (field.description or "").replace("|", "\\|")
-        rows.append(f"| `{name.upper()}` | {_default(name)} | {meaning} |")
+    """One row per variable, grouped by the part of the service that reads it (shared/settings/)."""
+    rows = ["| group | variable | default | meaning |", "| --- | --- | --- | --- |"]
+    for group in GROUPS:
+        label = f"`{group.__name__}`"
+        for name, field in group.model_fields.items():
+            meaning = (field.description or "").replace("|", "\\|")
+            rows.append(f"| {label} | `{name.upper()}` | {_default(name)} | {meaning} |")
+            label = ""
     return "\n".join(rows) + "\n"
 
 

@@ -15,6 +15,15 @@ USE_CASES = ("shared.service", "shared.webhooks", "shared.batches", "shared.site
 # package -> what it may not import: a package and its modules; "shared" is all of ours but itself.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "shared.models": ("shared",),
+    "shared.settings": (
+        "shared.config",
+        "shared.netguard",
+        "shared.store",
+        "shared.queue",
+        *ANALYSIS,
+        *USE_CASES,
+        *ADAPTERS,
+    ),
     "shared.rules": ("shared.capture", "shared.config", "shared.store", "shared.queue", *USE_CASES, *ADAPTERS),
     "shared.capture": (
         "shared.store",

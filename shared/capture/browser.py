@@ -20,9 +20,9 @@ from playwright.async_api import Error as PlaywrightError
 from shared.capture.devices import DeviceProfile
 from shared.capture.locate import locate_chromium
 from shared.capture.memory_watch import RendererMemoryWatch
-from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.chromium import CHROMIUM_EGRESS_ARGS
+from shared.settings.capture import CaptureSettings
 
 
 def launch_args() -> list[str]:
@@ -38,7 +38,7 @@ class BrowserPool:
     """One Chromium per process, launched lazily on first use, relaunched if it died; a semaphore
     (settings.max_concurrent_pages) bounds concurrent pages."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: CaptureSettings) -> None:
         self._settings = settings
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None

@@ -42,12 +42,12 @@ from shared.capture.scroll_through import scroll_through
 from shared.capture.settle import settle, speed_up_animations
 from shared.capture.throttling import Throttle, conditions_for, window_budgets
 from shared.capture.traffic import TrafficLog
-from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
 from shared.models.facts import AxeViolation, DeviceFacts
 from shared.netguard.chromium import context_proxy
 from shared.netguard.egress import EgressGuard, GuardSession
 from shared.netguard.policy import MAX_URL_LENGTH
+from shared.settings.capture import CaptureSettings
 
 T = TypeVar("T")
 
@@ -62,7 +62,7 @@ class DeviceCapture:
 
 
 async def capture_device(
-    url: str, device: DeviceProfile, *, browser: BrowserPool, guard: EgressGuard, settings: Settings
+    url: str, device: DeviceProfile, *, browser: BrowserPool, guard: EgressGuard, settings: CaptureSettings
 ) -> DeviceCapture:
     """Captures `url` on `device` in a fresh context whose every connection passes the egress guard."""
     started = time.perf_counter()
@@ -132,7 +132,7 @@ class _DeviceRun:
         self,
         page: Page,
         device: DeviceProfile,
-        settings: Settings,
+        settings: CaptureSettings,
         session: GuardSession,
         containment: PageContainment,
         throttle: Throttle,

@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from shared.config import Settings
+from shared.settings.capture import CaptureSettings
 
 # Headless shells first: the same engine without the browser UI. A full Chromium in headless mode still
 # starts an omnibox WebUI renderer per context (about 60 MB each) and a spare renderer; the shell is what
@@ -40,7 +40,7 @@ def _playwright_browsers_dir() -> Path:
     return cache / "ms-playwright"
 
 
-def locate_chromium(settings: Settings) -> Path | None:
+def locate_chromium(settings: CaptureSettings) -> Path | None:
     """CHROMIUM_PATH if set; else Playwright's own download if present; else a system Chromium (a headless
     shell before a full browser); else None.
 

@@ -16,9 +16,9 @@ from playwright.async_api import Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from shared.capture.traffic import TrafficLog
-from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.egress import GuardSession, Refusal
+from shared.settings.capture import CaptureSettings
 
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
@@ -32,7 +32,7 @@ _REFUSAL_CODES: dict[str, ErrorCode] = {
 
 
 async def open_document(
-    page: Page, url: str, *, traffic: TrafficLog, session: GuardSession, settings: Settings
+    page: Page, url: str, *, traffic: TrafficLog, session: GuardSession, settings: CaptureSettings
 ) -> Response:
     """Navigates to `url` until the main document's response arrives; raises AnalysisError when the page
     cannot be analysed (unreachable, refused by policy, HTTP error, not HTML, too large, redirect loop)."""
@@ -51,7 +51,7 @@ async def open_document(
     return response
 
 
-def check_response(response: Response, settings: Settings) -> None:
+def check_response(response: Response, settings: CaptureSettings) -> None:
     """Raises AnalysisError unless the main document is an HTML page of acceptable size."""
     status = response.status
     if status >= 500:
@@ -79,7 +79,7 @@ def check_response(response: Response, settings: Settings) -> None:
         raise document_too_large(int(length), settings)
 
 
-def document_too_large(size: int, settings: Settings) -> AnalysisError:
+def document_too_large(size: int, settings: CaptureSettings) -> AnalysisError:
     return AnalysisError(
         ErrorCode.page_too_large,
         f"the HTML document is {size:,} bytes; the limit is {settings.max_document_bytes:,}",
@@ -94,7 +94,7 @@ def media_type(header: str | None) -> str | None:
 
 
 def _navigation_failure(
-    exc: PlaywrightError, url: str, traffic: TrafficLog, session: GuardSession, settings: Settings
+    exc: PlaywrightError, url: str, traffic: TrafficLog, session: GuardSession, settings: CaptureSettings
 ) -> AnalysisError:
     text = exc.message.splitlines()[0] if exc.message else str(exc)
     if "ERR_TOO_MANY_REDIRECTS" in text:

@@ -16,13 +16,13 @@ import time
 from shared.capture.page_facts import LATE_OVERLAY_PARTS
 from shared.capture.scripts import PageScripts, composed
 from shared.capture.traffic import TrafficLog
-from shared.config import Settings
+from shared.settings.capture import CaptureSettings
 
 POLL_S = 0.1
 
 
 async def watch_for_overlays(
-    scripts: PageScripts, traffic: TrafficLog, settings: Settings, *, loaded_at: float
+    scripts: PageScripts, traffic: TrafficLog, settings: CaptureSettings, *, loaded_at: float
 ) -> None:
     """Waits while the page may still add an overlay, until `overlay_watch_s` after load at the latest."""
     deadline = loaded_at + settings.overlay_watch_s
@@ -35,7 +35,7 @@ async def watch_for_overlays(
         await asyncio.sleep(min(POLL_S, max(0.0, deadline - time.monotonic())))
 
 
-async def late_overlays(scripts: PageScripts, settings: Settings) -> bool:
+async def late_overlays(scripts: PageScripts, settings: CaptureSettings) -> bool:
     """True when an overlay that was not there on arrival covers the first view now."""
     late = await scripts.evaluate(
         composed("facts", LATE_OVERLAY_PARTS),

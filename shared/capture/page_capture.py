@@ -16,14 +16,14 @@ from shared.capture.device_capture import DeviceCapture, capture_device
 from shared.capture.devices import PROFILES, DeviceProfile
 from shared.capture.quality import better
 from shared.capture.result import CaptureResult
-from shared.config import Settings
 from shared.errors import AnalysisError, ErrorCode
 from shared.models.facts import Device, PageFacts
 from shared.netguard.egress import EgressGuard
+from shared.settings.capture import CaptureSettings
 
 
 async def capture_page(
-    url: str, devices: Sequence[Device], *, browser: BrowserPool, guard: EgressGuard, settings: Settings
+    url: str, devices: Sequence[Device], *, browser: BrowserPool, guard: EgressGuard, settings: CaptureSettings
 ) -> CaptureResult:
     """Renders `url` on each device (own context, own guard session) and measures it.
 
@@ -63,7 +63,7 @@ async def capture_page(
 
 
 async def _capture_checked(
-    url: str, device: DeviceProfile, *, browser: BrowserPool, guard: EgressGuard, settings: Settings
+    url: str, device: DeviceProfile, *, browser: BrowserPool, guard: EgressGuard, settings: CaptureSettings
 ) -> DeviceCapture:
     attempts = [await capture_device(url, device, browser=browser, guard=guard, settings=settings)]
     while attempts[-1].facts.quality.status == "degraded" and len(attempts) <= settings.degraded_capture_retries:

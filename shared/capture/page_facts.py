@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.capture.devices import DeviceProfile
 from shared.capture.scripts import PageScripts, composed
-from shared.config import Settings
 from shared.models.facts import (
     Control,
     CopyBlock,
@@ -27,6 +26,7 @@ from shared.models.facts import (
     TextStats,
     TrustSignal,
 )
+from shared.settings.capture import CaptureSettings
 
 FACTS_PARTS: tuple[str, ...] = (
     "base",
@@ -70,7 +70,7 @@ class CollectedFacts(BaseModel):
     dom_nodes: int
 
 
-async def collect_facts(scripts: PageScripts, device: DeviceProfile, settings: Settings) -> CollectedFacts:
+async def collect_facts(scripts: PageScripts, device: DeviceProfile, settings: CaptureSettings) -> CollectedFacts:
     """Measures overlays, hides them, then measures the page beneath (see js/facts/ for the heuristics)."""
     raw = await scripts.evaluate(
         composed("facts", FACTS_PARTS),

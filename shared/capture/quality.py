@@ -20,8 +20,8 @@ from collections.abc import Iterable
 
 from PIL import Image
 
-from shared.config import Settings
 from shared.models.facts import CaptureQuality, QualityReason
+from shared.settings.capture import CaptureSettings
 
 # The first view is judged on a thumbnail in 4-bit colour: antialiasing and JPEG-like noise in photos fall
 # into a few buckets, while a flat colour stays one bucket.
@@ -41,7 +41,7 @@ def uniform_share(png: bytes) -> float:
     return max(count for count, _ in colours) / (small.width * small.height)
 
 
-def assess_quality(fold_png: bytes, *, own_requests: int, own_failed: int, settings: Settings) -> CaptureQuality:
+def assess_quality(fold_png: bytes, *, own_requests: int, own_failed: int, settings: CaptureSettings) -> CaptureQuality:
     share = uniform_share(fold_png)
     reasons: list[QualityReason] = []
     if share >= settings.blank_fold_share:

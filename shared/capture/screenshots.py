@@ -21,17 +21,19 @@ from typing import Any, Literal
 
 from shared.capture.containment import PageContainment
 from shared.capture.result import ScreenshotImage
-from shared.config import Settings
 from shared.models.facts import Device
 from shared.models.report import Screenshot
+from shared.settings.capture import CaptureSettings
 
 
-async def fold_screenshot(containment: PageContainment, device: Device, settings: Settings) -> ScreenshotImage:
+async def fold_screenshot(containment: PageContainment, device: Device, settings: CaptureSettings) -> ScreenshotImage:
     png = await _shoot(containment, settings.screenshot_budget_s, {})
     return _image(png, device, "fold", truncated=False)
 
 
-async def full_page_screenshot(containment: PageContainment, device: Device, settings: Settings) -> ScreenshotImage:
+async def full_page_screenshot(
+    containment: PageContainment, device: Device, settings: CaptureSettings
+) -> ScreenshotImage:
     metrics = await _layout_metrics(containment, settings.screenshot_budget_s)
     width, document_height = clip_size(
         viewport_width=metrics["cssLayoutViewport"]["clientWidth"],
@@ -44,7 +46,7 @@ async def full_page_screenshot(containment: PageContainment, device: Device, set
     return _image(png, device, "full", truncated=document_height > height)
 
 
-def clip_size(*, viewport_width: float, document_height: float, settings: Settings) -> tuple[int, int]:
+def clip_size(*, viewport_width: float, document_height: float, settings: CaptureSettings) -> tuple[int, int]:
     """The full-page clip's width (the layout viewport's, capped) and the document's height, at least 1 px."""
     width = max(1, min(int(viewport_width), settings.full_page_max_width_px))
     return width, max(1, int(document_height))

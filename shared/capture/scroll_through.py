@@ -18,13 +18,13 @@ import time
 from shared.capture.scripts import PageScripts
 from shared.capture.settle import settle
 from shared.capture.traffic import TrafficLog
-from shared.config import Settings
+from shared.settings.capture import CaptureSettings
 
 _BACK_TO_TOP = "window.scrollTo({top: 0, left: 0, behavior: 'instant'})"
 
 
 async def scroll_through(
-    scripts: PageScripts, traffic: TrafficLog, settings: Settings, viewport_height: int
+    scripts: PageScripts, traffic: TrafficLog, settings: CaptureSettings, viewport_height: int
 ) -> list[str]:
     """Scrolls through the page and lets it settle; returns the waits that ran out ('lazy_content',
     'animations')."""

@@ -26,7 +26,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from shared.capture.page_facts import SETTLE_PROBE_PARTS
 from shared.capture.scripts import PageScripts, composed
-from shared.config import Settings
+from shared.settings.capture import CaptureSettings
 
 # 20x: a one-second reveal ends in 50 ms, well inside one settle poll, while every frame of it is still
 # computed (a rate so high that animations skip their frames can leave libraries waiting on events).
@@ -39,7 +39,7 @@ async def speed_up_animations(cdp: CDPSession) -> None:
         await cdp.send("Animation.setPlaybackRate", {"playbackRate": ANIMATION_PLAYBACK_RATE})
 
 
-async def settle(scripts: PageScripts, settings: Settings, budget_s: float, *, whole_page: bool) -> list[str]:
+async def settle(scripts: PageScripts, settings: CaptureSettings, budget_s: float, *, whole_page: bool) -> list[str]:
     """Waits until the view is settled; returns what was still pending at the end of `budget_s`:
     'preloader' (a loading screen covers the first view), 'animations' (finite animations still run)."""
     deadline = time.monotonic() + budget_s

@@ -37,9 +37,9 @@ from playwright.async_api import BrowserContext, CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
 
 from shared.capture.containment import PageContainment
-from shared.config import Settings
 from shared.models.facts import Device
 from shared.models.speed import ConditionsProfile, MeasurementConditions
+from shared.settings.capture import CaptureSettings
 
 DEVTOOLS_RTT_ADJUSTMENT_FACTOR = 3.75
 DEVTOOLS_THROUGHPUT_ADJUSTMENT_FACTOR = 0.9
@@ -81,7 +81,7 @@ PRESETS: dict[Device, LighthousePreset] = {"mobile": MOBILE_SLOW_4G, "desktop": 
 UNTHROTTLED = MeasurementConditions()
 
 
-def conditions_for(device: Device, settings: Settings) -> MeasurementConditions:
+def conditions_for(device: Device, settings: CaptureSettings) -> MeasurementConditions:
     """The conditions `device` is measured under (MOBILE_THROTTLING / DESKTOP_THROTTLING)."""
     mode = settings.mobile_throttling if device == "mobile" else settings.desktop_throttling
     if mode == "none":
@@ -109,7 +109,7 @@ class WindowBudgets:
     metrics_s: float
 
 
-def window_budgets(conditions: MeasurementConditions, settings: Settings) -> WindowBudgets:
+def window_budgets(conditions: MeasurementConditions, settings: CaptureSettings) -> WindowBudgets:
     slowdown = conditions.cpu_slowdown
     return WindowBudgets(
         load_s=settings.throttled_load_budget_s if conditions.throttled else settings.load_budget_s,

@@ -16,13 +16,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from shared.config import Settings
 from shared.field.cache import FieldCache
 from shared.field.crux import CruxError, Query, query
 from shared.models.facts import Device
 from shared.models.speed import FieldData, FormFactor
 from shared.netguard.egress import EgressGuard
 from shared.netguard.http_client import EgressRefusedError, guarded_client
+from shared.settings.field import FieldDataSettings
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def origin_of(url: str) -> str:
 
 
 class FieldLookup:
-    def __init__(self, settings: Settings, guard: EgressGuard, cache: FieldCache) -> None:
+    def __init__(self, settings: FieldDataSettings, guard: EgressGuard, cache: FieldCache) -> None:
         self._settings = settings
         self._guard = guard
         self._cache = cache

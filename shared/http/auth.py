@@ -11,8 +11,8 @@ import hmac
 
 from starlette.requests import Request
 
-from shared.config import Settings
 from shared.http.problems import ApiError
+from shared.settings.http import HttpSettings
 
 ANONYMOUS = "anonymous"
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="cro-analyzer"'}
@@ -35,7 +35,7 @@ def presented_keys(request: Request) -> list[str]:
     return keys
 
 
-def _is_valid(key: str, settings: Settings) -> bool:
+def _is_valid(key: str, settings: HttpSettings) -> bool:
     presented = key.encode()
     matched = False
     for valid in settings.api_keys:
@@ -43,7 +43,7 @@ def _is_valid(key: str, settings: Settings) -> bool:
     return matched
 
 
-def authenticate(request: Request, settings: Settings) -> str:
+def authenticate(request: Request, settings: HttpSettings) -> str:
     """The caller's principal; 401 when keys are configured and none was presented, one presented is
     wrong (a wrong credential is never ignored because another one happens to be right), or two different
     keys were presented (the request would have no single caller)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from shared.config import Settings
+from shared.settings.http import HttpSettings
 
 
 def trusted(host: str, patterns: list[str]) -> bool:
@@ -23,7 +23,7 @@ def trusted(host: str, patterns: list[str]) -> bool:
     )
 
 
-def base_url(settings: Settings, request: Request | None = None) -> str:
+def base_url(settings: HttpSettings, request: Request | None = None) -> str:
     """The base every link starts with; empty (links relative to the host) when nothing trustworthy tells it."""
     if settings.public_base_url:
         return settings.link_base()

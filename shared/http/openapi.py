@@ -14,9 +14,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from shared.config import Settings
 from shared.http.operations import Operation, Reply
 from shared.models.api import ErrorBody
+from shared.settings.http import HttpSettings
 from shared.version import ANALYZER_VERSION
 
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -47,7 +47,7 @@ def _models(operations: Sequence[Operation]) -> list[tuple[type[BaseModel], Json
     return list(wanted)
 
 
-def _security(op: Operation, settings: Settings) -> list[dict[str, list[str]]] | None:
+def _security(op: Operation, settings: HttpSettings) -> list[dict[str, list[str]]] | None:
     if op.auth == "api_key":
         required = [{"ApiKeyHeader": []}, {"ApiKeyBearer": []}]
         return required if settings.api_keys else [*required, {}]
@@ -96,7 +96,7 @@ def _responses(op: Operation, refs: dict[tuple[type[BaseModel], JsonSchemaMode],
 
 
 def _operation(
-    op: Operation, settings: Settings, refs: dict[tuple[type[BaseModel], JsonSchemaMode], dict[str, Any]]
+    op: Operation, settings: HttpSettings, refs: dict[tuple[type[BaseModel], JsonSchemaMode], dict[str, Any]]
 ) -> dict[str, Any]:
     document: dict[str, Any] = {
         "operationId": op.name,
@@ -128,7 +128,7 @@ def _operation(
     return document
 
 
-def openapi_document(operations: Sequence[Operation], settings: Settings) -> dict[str, Any]:
+def openapi_document(operations: Sequence[Operation], settings: HttpSettings) -> dict[str, Any]:
     refs, definitions = models_json_schema(_models(operations), ref_template=REF_TEMPLATE)
     paths: dict[str, dict[str, Any]] = defaultdict(dict)
     for op in operations:

@@ -12,7 +12,7 @@ from typing import Any
 from anthropic import APIRequest, AsyncAnthropic, AsyncAPIResponse, AsyncCallNext, Middleware
 from anthropic.types import Usage
 
-from shared.config import Settings
+from shared.settings.llm import LlmSettings
 
 
 class AttemptCounter(Middleware):
@@ -53,7 +53,7 @@ class Tally:
         self.cache_write_tokens += usage.cache_creation_input_tokens or 0
 
 
-def make_client(settings: Settings, counter: AttemptCounter) -> AsyncAnthropic:
+def make_client(settings: LlmSettings, counter: AttemptCounter) -> AsyncAnthropic:
     if settings.anthropic_api_key is None:
         raise ValueError("no Anthropic API key configured")
     return AsyncAnthropic(

@@ -16,7 +16,6 @@ import time
 import anthropic
 
 from shared.capture.result import CaptureResult
-from shared.config import Settings
 from shared.llm.answer import InvalidAnswerError, read_judgement
 from shared.llm.client import AttemptCounter, Tally, make_client
 from shared.llm.grounding import ground
@@ -24,11 +23,12 @@ from shared.llm.request import ClaudeRequest, build_request
 from shared.llm.schema import Judgement
 from shared.llm.verdict import LlmVerdict
 from shared.models.report import Finding, LlmInfo, LlmStatus, Uplift
+from shared.settings.llm import LlmSettings
 
 log = logging.getLogger(__name__)
 
 
-async def judge(capture: CaptureResult, findings: list[Finding], settings: Settings, *, enabled: bool) -> LlmVerdict:
+async def judge(capture: CaptureResult, findings: list[Finding], settings: LlmSettings, *, enabled: bool) -> LlmVerdict:
     if not enabled:
         return LlmVerdict.without_review(
             LlmInfo(status="disabled", reason="Claude's review was turned off for this analysis.")
@@ -75,7 +75,7 @@ async def judge(capture: CaptureResult, findings: list[Finding], settings: Setti
     )
 
 
-async def _ask(request: ClaudeRequest, settings: Settings, tally: Tally) -> Judgement:
+async def _ask(request: ClaudeRequest, settings: LlmSettings, tally: Tally) -> Judgement:
     """The answer, or `InvalidAnswerError` after the one retry; the retry says why the first was refused."""
     async with make_client(settings, tally.counter) as client:
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.capture.result import CaptureResult
-from shared.config import Settings
 from shared.llm.budget import TOOL_USE_OVERHEAD_TOKENS, fit_images, text_tokens
 from shared.llm.digest import facts_digest, findings_digest, select_elements
 from shared.llm.images import PreparedImage, render
@@ -23,6 +22,7 @@ from shared.llm.schema import TOOL_NAME, tool_definition
 from shared.llm.slices import fold_cuts, slice_cuts
 from shared.llm.system_prompt import SYSTEM_PROMPT
 from shared.models.report import Finding
+from shared.settings.llm import LlmSettings
 
 TASK = f"Review this page as instructed and answer by calling {TOOL_NAME}."
 RETRY_NOTE = (
@@ -48,7 +48,7 @@ class ClaudeRequest:
     def estimated_input_tokens(self) -> int:
         return TOOL_USE_OVERHEAD_TOKENS + self.text_tokens + self.image_tokens
 
-    def create_kwargs(self, settings: Settings, retry_reason: str | None = None) -> dict[str, Any]:
+    def create_kwargs(self, settings: LlmSettings, retry_reason: str | None = None) -> dict[str, Any]:
         """Arguments of `messages.create`; a retry appends why the previous answer was refused."""
         content = list(self.content)
         if retry_reason is not None:
@@ -63,7 +63,7 @@ class ClaudeRequest:
         }
 
 
-def build_request(capture: CaptureResult, rule_findings: list[Finding], settings: Settings) -> ClaudeRequest:
+def build_request(capture: CaptureResult, rule_findings: list[Finding], settings: LlmSettings) -> ClaudeRequest:
     """Builds the request within the token budget; CPU-bound (image encoding), so run it in a thread."""
     facts = capture.facts
     listed = select_elements(facts, rule_findings, settings.llm_digest_max_elements)

@@ -10,17 +10,17 @@ has no slices.
 from __future__ import annotations
 
 from shared.capture.result import CaptureResult, ScreenshotImage
-from shared.config import Settings
 from shared.llm.digest import cited_ids
 from shared.llm.images import ImageCut, make_cut
 from shared.models.facts import Cta, Device, DeviceFacts, Element, Form, Heading, TrustSignal
 from shared.models.report import Finding
+from shared.settings.llm import LlmSettings
 
 # A band shorter than this share of a viewport (the page's last bit) shows too little to be worth a slice.
 MIN_BAND_SHARE = 0.25
 
 
-def fold_cuts(capture: CaptureResult, settings: Settings) -> list[ImageCut]:
+def fold_cuts(capture: CaptureResult, settings: LlmSettings) -> list[ImageCut]:
     cuts = []
     for device, facts in capture.facts.devices.items():
         fold = capture.screenshot(device, "fold")
@@ -43,7 +43,7 @@ def fold_cuts(capture: CaptureResult, settings: Settings) -> list[ImageCut]:
     return cuts
 
 
-def slice_cuts(capture: CaptureResult, rule_findings: list[Finding], settings: Settings) -> list[ImageCut]:
+def slice_cuts(capture: CaptureResult, rule_findings: list[Finding], settings: LlmSettings) -> list[ImageCut]:
     cited = cited_ids(rule_findings, capture.facts)
     bands: dict[Device, list[ImageCut]] = {}
     for device, facts in capture.facts.devices.items():
@@ -58,7 +58,7 @@ def slice_cuts(capture: CaptureResult, rule_findings: list[Finding], settings: S
     return chosen
 
 
-def _ranked_bands(facts: DeviceFacts, full: ScreenshotImage, cited: set[str], settings: Settings) -> list[ImageCut]:
+def _ranked_bands(facts: DeviceFacts, full: ScreenshotImage, cited: set[str], settings: LlmSettings) -> list[ImageCut]:
     css_per_px = _css_per_px(facts, full)
     band_px = max(1, round(facts.layout.viewport_h / css_per_px))
     bottom = full.ref.height

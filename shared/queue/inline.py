@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from shared.config import Settings
 from shared.errors import QueueClosedError
 from shared.logs import job_context
 from shared.queue.backoff import retry_delay_s
 from shared.queue.delivery import AbandonHandler, Delivery, DeliveryHandler
+from shared.settings.queue import QueueSettings
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 class InlineQueue:
     submit_stream = None
 
-    def __init__(self, settings: Settings, handler: DeliveryHandler, abandon: AbandonHandler) -> None:
+    def __init__(self, settings: QueueSettings, handler: DeliveryHandler, abandon: AbandonHandler) -> None:
         self._settings = settings
         self._handler = handler
         self._abandon = abandon

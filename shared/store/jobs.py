@@ -13,8 +13,8 @@ from typing import Literal
 
 from redis.asyncio import Redis
 
-from shared.config import Settings
 from shared.models.api import Job, WebhookState
+from shared.settings.store import StoreSettings
 from shared.store.keys import Keys
 from shared.store.leases import Leases
 from shared.store.ratelimit import hit_rate_limit
@@ -210,7 +210,7 @@ class JobSnapshot:
 class JobStore:
     """The only code that knows how jobs are laid out in Redis."""
 
-    def __init__(self, redis: Redis, settings: Settings) -> None:
+    def __init__(self, redis: Redis, settings: StoreSettings) -> None:
         self.redis = redis
         self.settings = settings
         self.keys = Keys(settings.key_prefix)

@@ -26,6 +26,7 @@ from shared.models.api import Job
 from shared.models.report import Report
 from shared.netguard.egress import EgressGuard
 from shared.netguard.http_client import EgressRefusedError, guarded_client
+from shared.settings.webhooks import WebhookSettings
 from shared.version import ANALYZER_VERSION
 from shared.webhooks.payload import webhook_body
 from shared.webhooks.signing import secret_key, signed_headers
@@ -77,7 +78,7 @@ async def send_job_webhook(job: Job, report: Report | None, *, settings: Setting
 
 
 async def _deliver(
-    settings: Settings, guard: EgressGuard, url: str, body: bytes, key: bytes | None, msg_id: str
+    settings: WebhookSettings, guard: EgressGuard, url: str, body: bytes, key: bytes | None, msg_id: str
 ) -> WebhookResult:
     attempts = 0
     retrying = AsyncRetrying(
