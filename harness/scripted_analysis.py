@@ -16,13 +16,14 @@ import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from PIL import Image
 
 from shared.capture.result import ScreenshotImage
 from shared.engine import AnalysisOptions, AnalysisOutcome, ProgressCallback
-from shared.errors import AnalysisError
-from shared.models.report import Report, Scores, Screenshot
+from shared.errors import AnalysisError, ErrorCode
+from shared.models.report import Evidence, Finding, Report, Scores, Screenshot
 from shared.version import ANALYZER_VERSION
 
 CALLS_FILE_ENV = "SCRIPTED_ANALYSIS_CALLS_FILE"
@@ -96,3 +97,45 @@ async def slow_analysis(options: AnalysisOptions, progress: ProgressCallback) ->
 def _record_call(calls_file: Path, url: str) -> None:
     with calls_file.open("a") as handle:
         handle.write(f"{os.getpid()} {url}\n")
+
+
+def site_outcome(options: AnalysisOptions) -> AnalysisOutcome:
+    """A page's outcome that follows its URL, for batch tests: every page has `cta.weak_primary` (high);
+    a path with `form` adds `forms.too_many_fields` (medium); the digits in the path lower the scores
+    (`/p3` scores 3 x 7 points below `/p0`); a path with `fail` raises a permanent target_http_error."""
+    path = urlsplit(options.url).path
+    if "fail" in path:
+        raise AnalysisError(ErrorCode.target_http_error, "the page answered HTTP 404")
+    outcome = make_outcome(options)
+    drop = 7 * sum(int(char) for char in path if char.isdigit())
+    cta, forms = max(0, 80 - drop), max(0, 90 - drop)
+    findings = [_finding("cta.weak_primary", "cta", "high", "The primary CTA does not stand out")]
+    if "form" in path:
+        findings.append(_finding("forms.too_many_fields", "forms", "medium", "The form asks for too much"))
+    scores = Scores(overall=(cta + forms) // 2, categories={"cta": cta, "forms": forms}, method="test")
+    report = outcome.report.model_copy(update={"scores": scores, "findings": findings})
+    return AnalysisOutcome(report=report, screenshots=outcome.screenshots)
+
+
+def _finding(rule: str, category: str, severity: str, title: str) -> Finding:
+    return Finding(
+        id=f"{rule}:desktop:cta-1",
+        rule=rule,
+        category=category,  # type: ignore[arg-type]
+        severity=severity,  # type: ignore[arg-type]
+        source="rule",
+        title=title,
+        detail=title,
+        recommendation="Fix it.",
+        evidence=Evidence(device="desktop", elements=["cta-1"]),
+    )
+
+
+async def site_analysis(options: AnalysisOptions, progress: ProgressCallback) -> AnalysisOutcome:
+    """`site_outcome` after `SCRIPTED_ANALYSIS_DELAY_S`, logging the call as `slow_analysis` does."""
+    calls_file = os.environ.get(CALLS_FILE_ENV)
+    if calls_file:
+        await asyncio.to_thread(_record_call, Path(calls_file), options.url)
+    await progress("capturing", 10)
+    await asyncio.sleep(float(os.environ.get(DELAY_ENV, "0")))
+    return site_outcome(options)

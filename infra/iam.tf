@@ -12,23 +12,23 @@ resource "google_service_account" "tasks" {
 }
 
 resource "google_cloud_run_v2_service_iam_member" "analyze_tasks_invoker" {
-  location = google_cloud_run_v2_service.analyze.location
-  name     = google_cloud_run_v2_service.analyze.name
+  location = google_cloud_run_v2_service.app["analyze"].location
+  name     = google_cloud_run_v2_service.app["analyze"].name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.tasks.email}"
 }
 
 # submit and result are public on purpose: n8n and curl call them; API_KEYS protects them.
 resource "google_cloud_run_v2_service_iam_member" "submit_public" {
-  location = google_cloud_run_v2_service.submit.location
-  name     = google_cloud_run_v2_service.submit.name
+  location = google_cloud_run_v2_service.app["submit"].location
+  name     = google_cloud_run_v2_service.app["submit"].name
   role     = "roles/run.invoker"
   member   = "allUsers"
 }
 
 resource "google_cloud_run_v2_service_iam_member" "result_public" {
-  location = google_cloud_run_v2_service.result.location
-  name     = google_cloud_run_v2_service.result.name
+  location = google_cloud_run_v2_service.app["result"].location
+  name     = google_cloud_run_v2_service.app["result"].name
   role     = "roles/run.invoker"
   member   = "allUsers"
 }

@@ -1,11 +1,11 @@
 output "submit_url" {
   description = "POST {submit_url}/v1/analyses (API key)."
-  value       = google_cloud_run_v2_service.submit.uri
+  value       = google_cloud_run_v2_service.app["submit"].uri
 }
 
 output "result_url" {
   description = "GET {result_url}/v1/analyses/{id} (API key)."
-  value       = google_cloud_run_v2_service.result.uri
+  value       = google_cloud_run_v2_service.app["result"].uri
 }
 
 output "analyze_task_url" {

@@ -1,206 +1,82 @@
-# Three Cloud Run services from the one image; FUNCTION_TARGET picks the role (docker/entrypoint.sh).
+# Three Cloud Run services from the one image; FUNCTION_TARGET picks the role (docker/entrypoint.sh). They
+# share everything but what `local.services` says per role, so one resource builds all three.
 #
-# Sizing: submit and result are light async HTTP (many requests per instance). analyze runs one Chromium
-# per instance: 2 vCPU and 2 GiB hold MAX_CONCURRENT_PAGES pages, that is MAX_CONCURRENT_PAGES / 2
-# analyses (desktop + mobile each), which is its request concurrency.
+# Sizing: submit and result are light async HTTP (many requests per instance); result prints report.pdf
+# with Chromium on demand, hence its 1 GiB. analyze runs one Chromium per instance: 2 vCPU and 2 GiB hold
+# MAX_CONCURRENT_PAGES pages, that is MAX_CONCURRENT_PAGES / 2 analyses (desktop + mobile each), which is
+# its request concurrency; it is billed per request, the whole analysis running inside the Cloud Tasks
+# request, and runs on the second generation for Chromium's full Linux syscall compatibility.
 
 locals {
   public_secrets  = ["redis-url", "api-keys", "share-link-secret", "metrics-token"]
   analyze_secrets = ["redis-url", "anthropic-api-key", "webhook-secret", "crux-api-key", "share-link-secret", "metrics-token"]
-}
 
-resource "google_cloud_run_v2_service" "submit" {
-  name                = "${var.name}-submit"
-  location            = var.region
-  ingress             = "INGRESS_TRAFFIC_ALL"
-  deletion_protection = false
-
-  template {
-    service_account                  = google_service_account.runtime.email
-    timeout                          = "30s"
-    max_instance_request_concurrency = 80
-
-    scaling {
-      min_instance_count = 0
-      max_instance_count = var.public_max_instances
+  services = {
+    submit = {
+      name                  = "${var.name}-submit"
+      ingress               = "INGRESS_TRAFFIC_ALL"
+      custom_audiences      = []
+      timeout               = "30s"
+      concurrency           = 80
+      execution_environment = null
+      max_instances         = var.public_max_instances
+      cpu                   = "1"
+      memory                = "512Mi"
+      startup_cpu_boost     = false
+      env                   = {}
+      secrets               = setsubtract(toset(local.public_secrets), local.unset_secrets)
     }
-
-    dynamic "vpc_access" {
-      for_each = var.memorystore ? [var.network] : []
-      content {
-        egress = "PRIVATE_RANGES_ONLY"
-        network_interfaces {
-          network    = var.network
-          subnetwork = var.subnetwork
-        }
-      }
+    result = {
+      name                  = "${var.name}-result"
+      ingress               = "INGRESS_TRAFFIC_ALL"
+      custom_audiences      = []
+      timeout               = "60s"
+      concurrency           = 80
+      execution_environment = null
+      max_instances         = var.public_max_instances
+      cpu                   = "1"
+      memory                = "1Gi"
+      startup_cpu_boost     = false
+      env                   = {}
+      secrets               = setsubtract(toset(local.public_secrets), local.unset_secrets)
     }
-
-    containers {
-      image = local.image
-
-      ports {
-        container_port = 8080
-      }
-
-      resources {
-        limits = {
-          cpu    = "1"
-          memory = "512Mi"
-        }
-        cpu_idle = true
-      }
-
-      env {
-        name  = "FUNCTION_TARGET"
-        value = "submit"
-      }
-
-      dynamic "env" {
-        for_each = local.common_env
-        content {
-          name  = env.key
-          value = env.value
-        }
-      }
-
-      dynamic "env" {
-        for_each = setsubtract(toset(local.public_secrets), local.unset_secrets)
-        content {
-          name = local.secret_env[env.value]
-          value_source {
-            secret_key_ref {
-              secret  = google_secret_manager_secret.app[env.value].secret_id
-              version = "latest"
-            }
-          }
-        }
-      }
-
-      startup_probe {
-        http_get {
-          path = "/healthz"
-        }
-      }
-
-      liveness_probe {
-        http_get {
-          path = "/healthz"
-        }
-        period_seconds = 30
-      }
+    # Only Cloud Tasks calls analyze (internal traffic from the same project), and only with a token of
+    # the tasks service account, whose audience the service also accepts as a custom audience.
+    analyze = {
+      name                  = local.analyze_service_name
+      ingress               = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+      custom_audiences      = [local.analyze_task_url]
+      timeout               = "${var.analyze_request_timeout_s}s"
+      concurrency           = local.analyze_concurrency
+      execution_environment = "EXECUTION_ENVIRONMENT_GEN2"
+      max_instances         = var.analyze_max_instances
+      cpu                   = "2"
+      memory                = "2Gi"
+      startup_cpu_boost     = true
+      env                   = { MAX_CONCURRENT_PAGES = tostring(var.max_concurrent_pages) }
+      secrets               = setsubtract(toset(local.analyze_secrets), local.unset_secrets)
     }
   }
-
-  depends_on = [google_secret_manager_secret_version.app, google_secret_manager_secret_iam_member.runtime_reads_secrets]
 }
 
-resource "google_cloud_run_v2_service" "result" {
-  name                = "${var.name}-result"
+resource "google_cloud_run_v2_service" "app" {
+  for_each = local.services
+
+  name                = each.value.name
   location            = var.region
-  ingress             = "INGRESS_TRAFFIC_ALL"
+  ingress             = each.value.ingress
+  custom_audiences    = each.value.custom_audiences
   deletion_protection = false
 
   template {
     service_account                  = google_service_account.runtime.email
-    timeout                          = "60s"
-    max_instance_request_concurrency = 80
+    timeout                          = each.value.timeout
+    max_instance_request_concurrency = each.value.concurrency
+    execution_environment            = each.value.execution_environment
 
     scaling {
       min_instance_count = 0
-      max_instance_count = var.public_max_instances
-    }
-
-    dynamic "vpc_access" {
-      for_each = var.memorystore ? [var.network] : []
-      content {
-        egress = "PRIVATE_RANGES_ONLY"
-        network_interfaces {
-          network    = var.network
-          subnetwork = var.subnetwork
-        }
-      }
-    }
-
-    containers {
-      image = local.image
-
-      ports {
-        container_port = 8080
-      }
-
-      # 1 GiB: report.pdf is printed by Chromium on demand.
-      resources {
-        limits = {
-          cpu    = "1"
-          memory = "1Gi"
-        }
-        cpu_idle = true
-      }
-
-      env {
-        name  = "FUNCTION_TARGET"
-        value = "result"
-      }
-
-      dynamic "env" {
-        for_each = local.common_env
-        content {
-          name  = env.key
-          value = env.value
-        }
-      }
-
-      dynamic "env" {
-        for_each = setsubtract(toset(local.public_secrets), local.unset_secrets)
-        content {
-          name = local.secret_env[env.value]
-          value_source {
-            secret_key_ref {
-              secret  = google_secret_manager_secret.app[env.value].secret_id
-              version = "latest"
-            }
-          }
-        }
-      }
-
-      startup_probe {
-        http_get {
-          path = "/healthz"
-        }
-      }
-
-      liveness_probe {
-        http_get {
-          path = "/healthz"
-        }
-        period_seconds = 30
-      }
-    }
-  }
-
-  depends_on = [google_secret_manager_secret_version.app, google_secret_manager_secret_iam_member.runtime_reads_secrets]
-}
-
-resource "google_cloud_run_v2_service" "analyze" {
-  name                = local.analyze_service_name
-  location            = var.region
-  deletion_protection = false
-  # Only Cloud Tasks calls it (internal traffic from the same project); and only with a token of the
-  # tasks service account, whose audience the service also accepts as a custom audience.
-  ingress          = "INGRESS_TRAFFIC_INTERNAL_ONLY"
-  custom_audiences = [local.analyze_task_url]
-
-  template {
-    service_account                  = google_service_account.runtime.email
-    timeout                          = "${var.analyze_request_timeout_s}s"
-    max_instance_request_concurrency = local.analyze_concurrency
-    # Second generation: full Linux syscall compatibility for Chromium.
-    execution_environment = "EXECUTION_ENVIRONMENT_GEN2"
-
-    scaling {
-      min_instance_count = 0
-      max_instance_count = var.analyze_max_instances
+      max_instance_count = each.value.max_instances
     }
 
     dynamic "vpc_access" {
@@ -225,26 +101,20 @@ resource "google_cloud_run_v2_service" "analyze" {
 
       resources {
         limits = {
-          cpu    = "2"
-          memory = "2Gi"
+          cpu    = each.value.cpu
+          memory = each.value.memory
         }
-        # Billed per request: the whole analysis runs inside the Cloud Tasks request.
         cpu_idle          = true
-        startup_cpu_boost = true
+        startup_cpu_boost = each.value.startup_cpu_boost
       }
 
       env {
         name  = "FUNCTION_TARGET"
-        value = "analyze"
-      }
-
-      env {
-        name  = "MAX_CONCURRENT_PAGES"
-        value = tostring(var.max_concurrent_pages)
+        value = each.key
       }
 
       dynamic "env" {
-        for_each = local.common_env
+        for_each = merge(local.common_env, each.value.env)
         content {
           name  = env.key
           value = env.value
@@ -252,7 +122,7 @@ resource "google_cloud_run_v2_service" "analyze" {
       }
 
       dynamic "env" {
-        for_each = setsubtract(toset(local.analyze_secrets), local.unset_secrets)
+        for_each = each.value.secrets
         content {
           name = local.secret_env[env.value]
           value_source {
@@ -282,17 +152,33 @@ resource "google_cloud_run_v2_service" "analyze" {
   depends_on = [google_secret_manager_secret_version.app, google_secret_manager_secret_iam_member.runtime_reads_secrets]
 }
 
+# Deployments made before the three services became one resource keep their services.
+moved {
+  from = google_cloud_run_v2_service.submit
+  to   = google_cloud_run_v2_service.app["submit"]
+}
+
+moved {
+  from = google_cloud_run_v2_service.result
+  to   = google_cloud_run_v2_service.app["result"]
+}
+
+moved {
+  from = google_cloud_run_v2_service.analyze
+  to   = google_cloud_run_v2_service.app["analyze"]
+}
+
 # The task URL was computed, not read from the service (locals in main.tf): say so if Cloud Run disagrees.
 check "analyze_url_is_deterministic" {
   assert {
-    condition     = contains(google_cloud_run_v2_service.analyze.urls, local.analyze_service_url)
+    condition     = contains(google_cloud_run_v2_service.app["analyze"].urls, local.analyze_service_url)
     error_message = "analyze does not serve ${local.analyze_service_url}; set ANALYZE_URL and TASK_OIDC_AUDIENCE from its real URL."
   }
 }
 
 check "result_url_is_deterministic" {
   assert {
-    condition     = var.public_base_url != "" || contains(google_cloud_run_v2_service.result.urls, local.result_service_url)
+    condition     = var.public_base_url != "" || contains(google_cloud_run_v2_service.app["result"].urls, local.result_service_url)
     error_message = "result does not serve ${local.result_service_url}; set public_base_url to its real URL."
   }
 }

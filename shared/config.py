@@ -3,8 +3,8 @@
 One object serves every entry point (CLI, the three functions, the gateway, the worker); tests build
 their own instance instead of mutating the environment. Each bound the service enforces (timeouts,
 sizes, counts) is a field of one group in shared/settings/ (capture, netguard, llm, store, queue, http,
-webhooks, console, ...), so nothing is a hidden literal in the code, and a module that takes its group says what
-it reads. `Settings` derives from every group: it is what the environment is read into, with the same
+webhooks, batches, console, ...), so nothing is a hidden literal in the code, and a module that takes its
+group says what it reads. `Settings` derives from every group: it is what the environment is read into, with the same
 variable names, and it checks what spans groups.
 """
 
@@ -16,6 +16,7 @@ from pydantic import BaseModel, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.settings.analysis import AnalysisSettings
+from shared.settings.batches import BatchSettings
 from shared.settings.capture import CaptureSettings
 from shared.settings.console import ConsoleSettings
 from shared.settings.field import FieldDataSettings
@@ -39,6 +40,7 @@ GROUPS: tuple[type[BaseModel], ...] = (
     QueueSettings,
     HttpSettings,
     WebhookSettings,
+    BatchSettings,
     ConsoleSettings,
     OperationsSettings,
 )

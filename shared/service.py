@@ -22,6 +22,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from shared import metrics, stats
+from shared.batches.progress import settle_batches
+from shared.batches.store import BatchStore
 from shared.config import Settings
 from shared.errors import (
     AnalysisError,
@@ -487,6 +489,14 @@ async def _settle_webhook(rt: Runtime, job_id: str) -> DeliveryOutcome:
     holds the lease, so the queue comes back until the state is settled. A webhook that could not be
     delivered after its own retries is recorded as failed and never changes the job.
     """
+    # The batches this job is a page of record it first; a delivery redone after a crash records it again.
+    await settle_batches(
+        rt.store,
+        BatchStore(rt.redis, rt.settings),
+        job_id,
+        settings=rt.settings,
+        guard=EgressGuard.from_settings(rt.settings, rt.allowlist),
+    )
     token = await rt.store.leases.acquire(job_id)
     if token is None:
         return "retry"

@@ -11,7 +11,7 @@ from harness.paths import REPO_ROOT
 
 ADAPTERS = ("shared.http", "shared.cli")
 ANALYSIS = ("shared.capture", "shared.field", "shared.rules", "shared.llm", "shared.report", "shared.engine")
-USE_CASES = ("shared.service", "shared.webhooks")
+USE_CASES = ("shared.service", "shared.webhooks", "shared.batches", "shared.sites", "shared.compare")
 # package -> what it may not import: a package and its modules; "shared" is all of ours but itself.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "shared.models": ("shared",),
@@ -37,8 +37,9 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "shared.store": ("shared.netguard", "shared.queue", *ANALYSIS, *USE_CASES, *ADAPTERS),
     "shared.queue": (*ANALYSIS, *USE_CASES, *ADAPTERS),
     "shared.netguard": ("shared.store", "shared.queue", *ANALYSIS, *USE_CASES, *ADAPTERS),
-    "shared.webhooks": ("shared.service", *ADAPTERS),
-    "shared.service": ADAPTERS,
+    "shared.webhooks": ("shared.service", "shared.batches", "shared.sites", "shared.compare", *ADAPTERS),
+    "shared.batches": ("shared.service", "shared.sites", "shared.compare", *ADAPTERS),
+    "shared.service": ("shared.sites", "shared.compare", *ADAPTERS),
 }
 
 

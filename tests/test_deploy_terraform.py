@@ -64,7 +64,7 @@ def _iam_grants(tf: TerraformConfig) -> list[tuple[str, str, list[str]]]:
 
 
 def _targets(target: str, service: str) -> bool:
-    return target == f"${{{SERVICE}.{service}.name}}"
+    return target == f'${{{SERVICE}.app["{service}"].name}}'
 
 
 def test_provider_is_pinned(tf: TerraformConfig) -> None:
@@ -122,7 +122,7 @@ def test_oidc_audience_is_the_analyze_task_url(tf: TerraformConfig) -> None:
     assert [tf.resolve(item) for item in analyze["custom_audiences"]] == [task_url]
     # The URL is computed before the service exists; the check block confirms it after apply.
     (assertion,) = tf.checks["analyze_url_is_deterministic"]["assert"]
-    assert assertion["condition"] == f"${{contains({SERVICE}.analyze.urls, local.analyze_service_url)}}"
+    assert assertion["condition"] == f'${{contains({SERVICE}.app["analyze"].urls, local.analyze_service_url)}}'
     assert tf.resolve("${local.analyze_service_url}") == analyze_url
 
 
@@ -139,7 +139,7 @@ def test_links_point_at_the_result_service(tf: TerraformConfig) -> None:
     for name in SERVICES:
         assert cloud_run_env(tf, _service(tf, name))["PUBLIC_BASE_URL"] == tf.resolve("${local.public_base_url}")
     (assertion,) = tf.checks["result_url_is_deterministic"]["assert"]
-    assert f"{SERVICE}.result.urls" in assertion["condition"]
+    assert f'{SERVICE}.app["result"].urls' in assertion["condition"]
 
 
 def test_queue_retries_like_the_settings_and_is_rate_limited(tf: TerraformConfig) -> None:

@@ -1,4 +1,4 @@
-"""A short load run with the real processes: 200 submits (20/s) from at most 20 concurrent clients against `cro-analyzer
+"""A short load run with the real processes: 200 submits (10/s) from at most 20 concurrent clients against `cro-analyzer
 serve` + redis-server + one `cro-analyzer worker` (real Chromium, rules only) on fixture pages with
 20-200 ms TTFB. Asserts the invariants of `bench/load.py`, never its timings: no 5xx, every accepted job
 final and succeeded, one report per analysed job, identical requests never analysed twice while in flight,
@@ -15,17 +15,17 @@ import pytest
 
 from harness.load import KEY_PREFIX, LoadPlan, LoadResult, Submit, describe, run_load
 
-# 200 submits spread over 10 s: the first analyses of the hot pages end meanwhile, so later identical
+# 200 submits spread over 20 s: the first analyses of the hot pages end meanwhile, so later identical
 # submits meet both a job in flight (coalesced) and a finished one (the cache). At full speed: what is
-# tested is the service's invariants, and a throttled load (several seconds each) on a busy machine can
-# keep every first analysis of a hot page running past the 10 s, leaving the cache nothing to answer.
+# tested is the service's invariants, and throttled loads (several seconds each) on a busy machine kept
+# every first analysis of a hot page running past a 10 s window, leaving the cache nothing to answer.
 PLAN = LoadPlan(
     submits=200,
     clients=20,
     workers=1,
     hot_pages=2,
     distinct_pages=4,
-    rate=20.0,
+    rate=10.0,
     seed=11,
     final_timeout_s=120.0,
     throttling="none",

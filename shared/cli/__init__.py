@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS: tuple[str, ...] = ("analyze", "worker", "serve")
+COMMANDS: tuple[str, ...] = ("analyze", "site", "compare", "worker", "serve")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from shared.http.endpoints.analyses import ANALYSIS_EVENTS, CANCEL_ANALYSIS, LIST_ANALYSES
+from shared.http.endpoints.batches import CREATE_BATCH, GET_BATCH, GET_BATCH_REPORT_HTML, GET_BATCH_REPORT_PDF
+from shared.http.endpoints.comparisons import CREATE_COMPARISON, GET_COMPARISON, GET_COMPARISON_REPORT
 from shared.http.endpoints.console import CONSOLE, CONSOLE_ASSET
 from shared.http.endpoints.docs import OPENAPI
 from shared.http.endpoints.health import HEALTHZ, READYZ
@@ -16,7 +18,7 @@ from shared.http.operations import Operation
 # Every process answers liveness, readiness, its own metrics and its own OpenAPI document.
 OPERATIONAL: tuple[Operation, ...] = (HEALTHZ, READYZ, HEALTH, STATUS_DETAILED, METRICS, OPENAPI)
 
-SUBMIT: tuple[Operation, ...] = (CREATE_ANALYSIS, ANALYZE_ASYNC, *OPERATIONAL)
+SUBMIT: tuple[Operation, ...] = (CREATE_ANALYSIS, CREATE_BATCH, CREATE_COMPARISON, ANALYZE_ASYNC, *OPERATIONAL)
 RESULT: tuple[Operation, ...] = (
     CONSOLE,
     CONSOLE_ASSET,
@@ -28,6 +30,11 @@ RESULT: tuple[Operation, ...] = (
     GET_REPORT_HTML,
     GET_REPORT_PDF,
     GET_SCREENSHOT,
+    GET_BATCH,
+    GET_BATCH_REPORT_HTML,
+    GET_BATCH_REPORT_PDF,
+    GET_COMPARISON,
+    GET_COMPARISON_REPORT,
     ANALYZE_STATUS,
     ANALYZE_RESULT,
     *OPERATIONAL,

@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from shared.models.report import Report
+from shared.report.bands import score_band
 from shared.report.view import CATEGORY_LABELS, GAUGE_CIRCUMFERENCE, GAUGE_RADIUS, build_view, display_value
 
 
@@ -22,6 +23,11 @@ def render_html(report: Report, screenshots: Mapping[str, bytes]) -> str:
     """`screenshots` maps names from `report.screenshots` to PNG bytes; missing ones are left out."""
     template = _environment().get_template("report.html.j2")
     return template.render(view=build_view(report, screenshots))
+
+
+def template(name: str) -> Template:
+    """A template of this package in the report's environment (autoescape, strict, the report's filters)."""
+    return _environment().get_template(name)
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +42,7 @@ def _environment() -> Environment:
     env.filters["value"] = display_value
     env.filters["http_url"] = http_url
     env.filters["when"] = _when
+    env.filters["band"] = score_band
     env.globals.update(
         gauge_radius=GAUGE_RADIUS,
         gauge_circumference=round(GAUGE_CIRCUMFERENCE, 2),

@@ -75,6 +75,25 @@ class Keys:
         """A sorted set of retries waiting for their backoff: member `job_id:attempt`, score = not before."""
         return f"{self.prefix}queue:delayed"
 
+    def batch(self, batch_id: str) -> str:
+        """A hash: `data` (the Batch JSON), `webhook` (its callback's state)."""
+        return f"{self.prefix}batch:{batch_id}"
+
+    def batch_pages(self, batch_id: str) -> str:
+        """A hash: job id -> the PageDigest of that finished job, one field per page job."""
+        return f"{self.prefix}batch:{batch_id}:pages"
+
+    def batch_lock(self, batch_id: str) -> str:
+        """Held while one delivery sends the batch's webhook."""
+        return f"{self.prefix}batch:{batch_id}:lock"
+
+    def job_batches(self, job_id: str) -> str:
+        """A set: the batches a job is a page of (coalescing can share one job between batches)."""
+        return f"{self.prefix}jobbatches:{job_id}"
+
+    def comparison(self, comparison_id: str) -> str:
+        return f"{self.prefix}comparison:{comparison_id}"
+
     def index(self, principal: str) -> str:
         """A sorted set of one API key's jobs, all at score 0, member `created_ms:job_id` (13 digits), so
         lexical order is time order and a member is an exact cursor."""

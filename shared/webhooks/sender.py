@@ -122,3 +122,14 @@ async def _post(client: httpx.AsyncClient, url: str, body: bytes, key: bytes | N
     if response.status_code in RETRYABLE_STATUSES or response.status_code >= 500:
         raise _RetryableAnswerError(f"answered {response.status_code}", response.status_code)
     return response.status_code
+
+
+async def send_signed(settings: Settings, guard: EgressGuard, url: str, body: bytes, msg_id: str) -> WebhookResult:
+    """POSTs any event body (a batch's) to `url` exactly as a job's webhook goes: signed, guarded, retried."""
+    key = secret_key(settings.webhook_secret.get_secret_value()) if settings.webhook_secret else None
+    result = await _deliver(settings, guard, url, body, key, msg_id)
+    log.info(
+        "webhook delivered" if result.delivered else "webhook not delivered",
+        extra={"callback_url": redact_url(url), "attempts": result.attempts, "message_id": msg_id},
+    )
+    return result

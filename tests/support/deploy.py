@@ -158,13 +158,13 @@ def terraform_config(directory: Path = INFRA_DIR) -> TerraformConfig:
     outputs: dict[str, dict[str, Any]] = {}
     checks: dict[str, dict[str, Any]] = {}
     providers: dict[str, Any] = {}
+    declared: list[tuple[str, str, dict[str, Any]]] = []
     for path in sorted(directory.glob("*.tf")):
         document = hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=_HCL_OPTIONS)
         for block in document.get("resource", []):
             for kind, named in block.items():
                 for name, body in named.items():
-                    assert name not in resources.setdefault(kind, {}), f"{kind}.{name} declared twice"
-                    resources[kind][name] = body
+                    declared.append((kind, name, body))
         for block in document.get("variable", []):
             variables.update(block)
         for block in document.get("locals", []):
@@ -176,7 +176,41 @@ def terraform_config(directory: Path = INFRA_DIR) -> TerraformConfig:
         for block in document.get("terraform", []):
             for requirement in block.get("required_providers", []):
                 providers.update(requirement)
+    for kind, name, body in declared:
+        for instance, instance_body in _instances(name, body, local_values):
+            assert instance not in resources.setdefault(kind, {}), f"{kind}.{instance} declared twice"
+            resources[kind][instance] = instance_body
     return TerraformConfig(resources, variables, local_values, outputs, checks, providers)
+
+
+EACH = "__each__"
+_EACH_VALUE = re.compile(r"\$\{each\.value\.(\w+)\}")
+
+
+def _instances(name: str, body: dict[str, Any], local_values: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """A resource as Terraform plans it: one instance per key of a `for_each` over a local map of objects
+    (named by the key, `each.key` and whole `each.value.x` attributes bound, the map's entry kept under
+    EACH for what is bound inside an expression), else the one block as declared (a `for_each` over a set
+    of names, as the secrets', stays one block the tests read as such)."""
+    source = body.get("for_each")
+    entries = local_values.get(_local_name(source)) if isinstance(source, str) and "local." in source else None
+    if not isinstance(entries, dict) or not all(isinstance(entry, dict) for entry in entries.values()):
+        return [(name, body)]
+    rest = {key: value for key, value in body.items() if key != "for_each"}
+    return [(key, {**_bind_each(rest, key, entry), EACH: entry}) for key, entry in entries.items()]
+
+
+def _bind_each(value: Any, key: str, entry: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        return {name: _bind_each(item, key, entry) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_bind_each(item, key, entry) for item in value]
+    if not isinstance(value, str):
+        return value
+    if value == "${each.key}":
+        return key
+    whole = _EACH_VALUE.fullmatch(value)
+    return entry[whole.group(1)] if whole else value
 
 
 SECRET_MARK = "secret:"
@@ -201,9 +235,17 @@ def cloud_run_env(tf: TerraformConfig, service: dict[str, Any]) -> dict[str, str
                 env[name] = SECRET_MARK + key
         else:
             assert content == {"name": "${env.key}", "value": "${env.value}"}, content
-            for name, value in tf.locals[_local_name(source)].items():
+            for name, value in _env_map(tf, service, source).items():
                 env[name] = tf.resolve(str(value))
     return env
+
+
+def _env_map(tf: TerraformConfig, service: dict[str, Any], source: str) -> dict[str, Any]:
+    """`local.x`, or `merge(local.x, each.value.y)` of a for_each instance, as the map it names."""
+    merged = re.fullmatch(r"\$\{merge\(local\.(\w+), each\.value\.(\w+)\)\}", source)
+    if merged:
+        return {**tf.locals[merged.group(1)], **service[EACH][merged.group(2)]}
+    return tf.locals[_local_name(source)]
 
 
 def _local_name(expression: str) -> str:

@@ -72,7 +72,13 @@ def worker_env(redis_url: str, **settings: object) -> dict[str, str]:
 class WorkerProcess:
     """`cro-analyzer worker` as a subprocess with the scripted slow analysis; its JSON logs go to a file."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, consumer: str) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        consumer: str,
+        analyze_fn: str = "harness.scripted_analysis:slow_analysis",
+    ) -> None:
         self.log_path = log_path
         executable = Path(sys.executable).with_name("cro-analyzer")
         self._log = log_path.open("wb")
@@ -83,7 +89,7 @@ class WorkerProcess:
                 "--consumer",
                 consumer,
                 "--analyze-fn",
-                "harness.scripted_analysis:slow_analysis",
+                analyze_fn,
             ],
             env=env,
             cwd=REPO_ROOT,

@@ -1,0 +1,1 @@
+"""Two analyses side by side: score deltas, and findings new, resolved or persisting between them."""
