@@ -11,18 +11,18 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_core import to_json
 
 from shared.models.api import (
     HTTP_URL_PATTERN,
-    MAX_METADATA_CHARS,
     MAX_URL_CHARS,
     ApiModel,
+    DeviceList,
     JobError,
     JobStatus,
+    Metadata,
     WebhookState,
 )
-from shared.models.facts import DEVICES, Device
+from shared.models.facts import DEVICES
 from shared.models.report import Category, Severity
 
 DEFAULT_MAX_PAGES = 50
@@ -52,7 +52,7 @@ class BatchRequest(ApiModel):
         description=f"Most pages analysed; more are left out (said so in `discovery`). At most BATCH_MAX_PAGES; "
         f"unset = {DEFAULT_MAX_PAGES} (or BATCH_MAX_PAGES when lower).",
     )
-    devices: list[Device] = Field(default_factory=lambda: list(DEVICES), min_length=1, max_length=2)
+    devices: DeviceList = Field(default_factory=lambda: list(DEVICES), min_length=1, max_length=2)
     llm: bool = Field(True, description="false = rules only, no Claude.")
     force: bool = Field(False, description="Bypass the result cache for every page.")
     callback_url: str | None = Field(
@@ -61,7 +61,7 @@ class BatchRequest(ApiModel):
         description="Receives the batch once every page is final (one signed webhook).",
         json_schema_extra={"pattern": HTTP_URL_PATTERN},
     )
-    metadata: dict[str, Any] | None = Field(None, description="Free JSON echoed back unchanged.")
+    metadata: Metadata = Field(None, description="Free JSON echoed back unchanged.")
 
     @model_validator(mode="after")
     def _one_source(self) -> BatchRequest:
@@ -74,20 +74,6 @@ class BatchRequest(ApiModel):
     def _bounded_urls(cls, value: list[str] | None) -> list[str] | None:
         if value is not None and any(len(url) > MAX_URL_CHARS for url in value):
             raise ValueError(f"each URL must be at most {MAX_URL_CHARS} characters")
-        return value
-
-    @field_validator("devices")
-    @classmethod
-    def _unique_devices(cls, value: list[Device]) -> list[Device]:
-        if len(set(value)) != len(value):
-            raise ValueError("devices must not repeat")
-        return sorted(value, key=DEVICES.index)
-
-    @field_validator("metadata")
-    @classmethod
-    def _bounded_metadata(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        if value is not None and len(to_json(value)) > MAX_METADATA_CHARS:
-            raise ValueError(f"metadata must serialise to at most {MAX_METADATA_CHARS} characters")
         return value
 
 

@@ -12,56 +12,36 @@ import asyncio
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
 
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+from shared.cli.options import EXIT_BAD_INPUT, EXIT_NOT_ANALYSED, EXIT_OK, add_page_options, command_settings
 from shared.cli.progress import StageProgress
 from shared.cli.summary import render_summary
-from shared.config import Settings, get_settings
+from shared.config import Settings
 from shared.engine import AnalysisOptions, AnalysisOutcome, Engine
 from shared.errors import BAD_INPUT_CODES, AnalysisError
-from shared.models.facts import DEVICES, Device
-from shared.netguard.allowlist import Allowlist
 from shared.report.html import render_html
 from shared.report.pdf import render_pdf
-
-EXIT_OK, EXIT_BAD_INPUT, EXIT_NOT_ANALYSED = 0, 2, 3
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("analyze", help="analyse one page and print a summary", description=__doc__)
     parser.add_argument("url", help="page to analyse (http or https)")
-    parser.add_argument("--devices", default=",".join(DEVICES), type=_devices, help="desktop,mobile (default both)")
-    parser.add_argument("--no-llm", action="store_true", help="rules only, no Claude")
     parser.add_argument("--json", metavar="PATH", help="write the report as JSON ('-' = stdout)")
     parser.add_argument("--screenshots", metavar="DIR", type=Path, help="write the screenshots as PNG files")
     parser.add_argument("--html", metavar="PATH", type=Path, help="write the visual report (one self-contained file)")
     parser.add_argument("--pdf", metavar="PATH", type=Path, help="write the visual report as PDF")
-    parser.add_argument(
-        "--allow-host",
-        metavar="HOST:PORT",
-        action="append",
-        default=[],
-        help="let the browser reach this non-public endpoint (repeatable; for local pages)",
-    )
+    add_page_options(parser)
     parser.set_defaults(run=run)
-
-
-def _devices(text: str) -> tuple[Device, ...]:
-    chosen = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
-    unknown = [name for name in chosen if name not in get_args(Device)]
-    if not chosen or unknown:
-        raise argparse.ArgumentTypeError(f"devices must be a comma-separated subset of {','.join(DEVICES)}")
-    return chosen  # type: ignore[return-value]
 
 
 def run(args: argparse.Namespace) -> int:
     errors = Console(stderr=True)
     try:
-        settings = _settings(args.allow_host)
+        settings = command_settings(args.allow_host)
     except (ValidationError, ValueError) as exc:
         errors.print(f"[bold red]error:[/] configuration: {escape(str(exc))}")
         return EXIT_BAD_INPUT
@@ -80,14 +60,6 @@ def run(args: argparse.Namespace) -> int:
     summary_console = errors if args.json == "-" else Console()
     render_summary(summary_console, outcome.report, written)
     return EXIT_OK
-
-
-def _settings(allow_hosts: list[str]) -> Settings:
-    settings = get_settings()
-    if not allow_hosts:
-        return settings
-    Allowlist.parse(allow_hosts)  # a malformed --allow-host is bad input, said before any work starts
-    return settings.model_copy(update={"allowed_private_hosts": [*settings.allowed_private_hosts, *allow_hosts]})
 
 
 @dataclass(frozen=True)

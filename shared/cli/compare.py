@@ -17,14 +17,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from shared.cli.analyze import EXIT_BAD_INPUT, EXIT_NOT_ANALYSED, EXIT_OK, _devices, _settings
+from shared.cli.options import EXIT_BAD_INPUT, EXIT_NOT_ANALYSED, EXIT_OK, add_page_options, command_settings
 from shared.cli.progress import StageProgress
 from shared.compare.diff import compare_reports
 from shared.compare.model import ComparisonDiff
 from shared.config import Settings
 from shared.engine import AnalysisOptions, Engine
 from shared.errors import BAD_INPUT_CODES, AnalysisError
-from shared.models.facts import DEVICES
 from shared.models.report import Report
 
 
@@ -32,23 +31,15 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser = subparsers.add_parser("compare", help="compare two analyses (report files or URLs)", description=__doc__)
     parser.add_argument("a", help="report JSON file or URL (the 'before')")
     parser.add_argument("b", help="report JSON file or URL (the 'after')")
-    parser.add_argument("--devices", default=",".join(DEVICES), type=_devices, help="for URLs: desktop,mobile")
-    parser.add_argument("--no-llm", action="store_true", help="for URLs: rules only, no Claude")
     parser.add_argument("--json", metavar="PATH", help="write the comparison as JSON ('-' = stdout)")
-    parser.add_argument(
-        "--allow-host",
-        metavar="HOST:PORT",
-        action="append",
-        default=[],
-        help="let the browser reach this non-public endpoint (repeatable; for local pages)",
-    )
+    add_page_options(parser, scope="for URLs: ")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     errors = Console(stderr=True)
     try:
-        settings = _settings(args.allow_host)
+        settings = command_settings(args.allow_host)
         # Files are read as they are; only the URLs start a browser (one, for both).
         found = {
             name: Report.model_validate_json(Path(name).read_bytes())

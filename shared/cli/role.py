@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from shared.cli.options import EXIT_BAD_INPUT
 from shared.config import Settings, get_settings
 from shared.logs import configure_logging
 from shared.service import AnalyzeFn
 
-EXIT_OK, EXIT_CONFIG = 0, 2
+# A configuration the service cannot start with is bad input, as for the analysing commands.
+EXIT_CONFIG = EXIT_BAD_INPUT
 
 
 def add_role_options(parser: argparse.ArgumentParser) -> None:

@@ -16,7 +16,8 @@ from types import FrameType
 
 import uvicorn
 
-from shared.cli.role import EXIT_CONFIG, EXIT_OK, add_role_options, start_role
+from shared.cli.options import EXIT_OK
+from shared.cli.role import EXIT_CONFIG, add_role_options, start_role
 from shared.http.gateway import create_app
 
 DEFAULT_PORT = 8080

@@ -22,10 +22,9 @@ from rich.table import Table
 from rich.text import Text
 
 from shared.batches.model import BatchRequest, BatchView
-from shared.cli.analyze import EXIT_BAD_INPUT, EXIT_NOT_ANALYSED, EXIT_OK, _devices, _settings
+from shared.cli.options import EXIT_BAD_INPUT, EXIT_NOT_ANALYSED, EXIT_OK, add_page_options, command_settings
 from shared.config import Settings
 from shared.errors import AnalysisError
-from shared.models.facts import DEVICES
 from shared.report.site import render_batch_html
 from shared.service import Runtime
 from shared.sites.service import BatchRefusedError, batch_thumbnails, batch_view, submit_batch
@@ -40,17 +39,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument("url", help="a page of the site, or its sitemap (.xml / .xml.gz)")
     parser.add_argument("--max-pages", type=int, default=None, help="most pages analysed (default 50)")
-    parser.add_argument("--devices", default=",".join(DEVICES), type=_devices, help="desktop,mobile (default both)")
-    parser.add_argument("--no-llm", action="store_true", help="rules only, no Claude")
     parser.add_argument("--json", metavar="PATH", help="write the batch (pages, site summary) as JSON ('-' = stdout)")
     parser.add_argument("--html", metavar="PATH", type=Path, help="write the site report (one self-contained file)")
-    parser.add_argument(
-        "--allow-host",
-        metavar="HOST:PORT",
-        action="append",
-        default=[],
-        help="let the browser reach this non-public endpoint (repeatable; for local pages)",
-    )
+    add_page_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -65,7 +56,7 @@ def sitemap_for(url: str) -> str:
 def run(args: argparse.Namespace) -> int:
     errors = Console(stderr=True)
     try:
-        settings = _settings(args.allow_host).model_copy(update={"redis_url": None, "queue_backend": "inline"})
+        settings = command_settings(args.allow_host).model_copy(update={"redis_url": None, "queue_backend": "inline"})
     except (ValidationError, ValueError) as exc:
         errors.print(f"[bold red]error:[/] configuration: {escape(str(exc))}")
         return EXIT_BAD_INPUT

@@ -15,7 +15,8 @@ import secrets
 import signal
 import socket
 
-from shared.cli.role import EXIT_CONFIG, EXIT_OK, add_role_options, start_role
+from shared.cli.options import EXIT_OK
+from shared.cli.role import EXIT_CONFIG, add_role_options, start_role
 from shared.config import Settings
 from shared.queue.redis_worker import StreamWorker
 from shared.service import AnalyzeFn, Runtime, process_delivery

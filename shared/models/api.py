@@ -6,9 +6,9 @@ Unknown fields are rejected so a typo in an n8n node fails loudly instead of bei
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import to_json
 
 from shared.models.facts import DEVICES, Device
@@ -23,6 +23,23 @@ MAX_METADATA_CHARS = 8192
 HTTP_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$"
 
 
+def _unique_devices(value: list[Device]) -> list[Device]:
+    if len(set(value)) != len(value):
+        raise ValueError("devices must not repeat")
+    return sorted(value, key=DEVICES.index)
+
+
+def _bounded_metadata(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is not None and len(to_json(value)) > MAX_METADATA_CHARS:
+        raise ValueError(f"metadata must serialise to at most {MAX_METADATA_CHARS} characters")
+    return value
+
+
+# What a request may ask of each page it analyses (one job, or every page of a batch), checked alike.
+DeviceList = Annotated[list[Device], AfterValidator(_unique_devices)]
+Metadata = Annotated[dict[str, Any] | None, AfterValidator(_bounded_metadata)]
+
+
 class ApiModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -35,7 +52,7 @@ class AnalysisRequest(ApiModel):
         examples=["https://example.com"],
         json_schema_extra={"pattern": HTTP_URL_PATTERN},
     )
-    devices: list[Device] = Field(default_factory=lambda: list(DEVICES), min_length=1, max_length=2)
+    devices: DeviceList = Field(default_factory=lambda: list(DEVICES), min_length=1, max_length=2)
     llm: bool = Field(True, description="false = rules only, no Claude.")
     force: bool = Field(False, description="Bypass the result cache.")
     callback_url: str | None = Field(
@@ -45,21 +62,7 @@ class AnalysisRequest(ApiModel):
         json_schema_extra={"pattern": HTTP_URL_PATTERN},
     )
     include_screenshots: bool = Field(False, description="Inline base64 screenshots in the result.")
-    metadata: dict[str, Any] | None = Field(None, description="Free JSON echoed back unchanged.")
-
-    @field_validator("devices")
-    @classmethod
-    def _unique_devices(cls, value: list[Device]) -> list[Device]:
-        if len(set(value)) != len(value):
-            raise ValueError("devices must not repeat")
-        return sorted(value, key=DEVICES.index)
-
-    @field_validator("metadata")
-    @classmethod
-    def _bounded_metadata(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        if value is not None and len(to_json(value)) > MAX_METADATA_CHARS:
-            raise ValueError(f"metadata must serialise to at most {MAX_METADATA_CHARS} characters")
-        return value
+    metadata: Metadata = Field(None, description="Free JSON echoed back unchanged.")
 
 
 class Progress(ApiModel):
