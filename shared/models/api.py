@@ -94,7 +94,8 @@ class Links(ApiModel):
         None,
         description="The newest job created before this one of the same page and options (normalised URL, "
         "`devices`, `llm`) and the same API key that succeeded: compare with it (`POST /v1/comparisons`). null "
-        "when there is none, while this job has not succeeded, and in listings and event streams (read the job).",
+        "when there is none, while this job has not succeeded, and in listings, event streams and comparison "
+        "sides (read the job).",
     )
 
 
