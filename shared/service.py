@@ -41,12 +41,12 @@ from shared.models.api import AnalysisRequest, Job, JobError, Progress, WebhookS
 from shared.models.report import Report
 from shared.netguard.allowlist import Allowlist
 from shared.netguard.egress import EgressGuard
-from shared.netguard.policy import check_target
+from shared.netguard.policy import check_field_syntax, check_target
 from shared.netguard.resolver import KeyedSlots, Resolver, system_resolver
 from shared.queue import Delivery, DeliveryOutcome, Queue, build_queue
 from shared.store import JobStore, connect_redis
-from shared.store.fingerprints import body_digest, cache_fingerprint, request_digest
-from shared.store.index import JobIndex
+from shared.store.fingerprints import body_digest, cache_fingerprint, request_digest, series_fingerprint
+from shared.store.index import JobIndex, Page
 from shared.store.jobs import IdempotencyRef
 from shared.webhooks import send_job_webhook
 
@@ -66,9 +66,11 @@ __all__ = [
     "cancel_job",
     "find_job",
     "get_job",
+    "get_previous",
     "get_report",
     "get_result",
     "get_screenshot",
+    "list_jobs",
     "process_delivery",
     "readiness",
     "submit_job",
@@ -205,7 +207,7 @@ async def submit_job(
     job = result.job
     metrics.JOBS_SUBMITTED.labels(result.kind).inc()
     if result.kind in ("created", "cached"):
-        await _index(rt, principal, job)
+        await _index(rt, principal, job, series_fingerprint(principal, url, request.devices, request.llm))
     with job_context(job.id):
         if result.kind == "created":
             if rt.queue.submit_stream is None:  # else the submit step added the job's message itself
@@ -223,9 +225,9 @@ async def submit_job(
     return SubmitOutcome(job=job, created=result.kind in ("created", "cached"), cached=job.cached)
 
 
-async def _index(rt: Runtime, principal: str, job: Job) -> None:
+async def _index(rt: Runtime, principal: str, job: Job, series: str) -> None:
     try:
-        await rt.index.add(principal, job)
+        await rt.index.add(principal, job, series)
     except RedisError as exc:
         # The job stands; it is only missing from its key's listing.
         log.warning("could not add the job to the listing", extra={"error": str(exc)})
@@ -508,6 +510,7 @@ async def _settle_webhook(rt: Runtime, job_id: str) -> DeliveryOutcome:
             result = await send_job_webhook(
                 job,
                 await get_result(rt, job),
+                previous=await get_previous(rt, job),
                 settings=rt.settings,
                 guard=EgressGuard.from_settings(rt.settings, rt.allowlist),
             )
@@ -595,6 +598,44 @@ async def get_result(rt: Runtime, job: Job) -> Report | None:
         data = base64.b64encode(png).decode("ascii") if png is not None else None
         shots.append(shot.model_copy(update={"data_base64": data}))
     return read.report.model_copy(update={"screenshots": shots})
+
+
+async def get_previous(rt: Runtime, job: Job) -> str | None:
+    """The id of the job a succeeded job's `links.previous` names: the newest one created before it, of
+    the same page and options and API key, that succeeded. None for a job that has not succeeded (no read).
+
+    Raises ServiceUnavailableError.
+    """
+    if job.status != "succeeded":
+        return None
+    try:
+        return await rt.index.previous(job)
+    except RedisError as exc:
+        raise ServiceUnavailableError("the job store is unavailable") from exc
+
+
+async def list_jobs(
+    rt: Runtime,
+    principal: str,
+    *,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+    same_as: AnalysisRequest | None = None,
+) -> Page:
+    """A page of the key's jobs, newest first; with `same_as`, only those of its page and options (its URL
+    normalised as submit does, its `devices` and `llm`).
+
+    Raises InputError (a URL submit would refuse for its syntax), ServiceUnavailableError.
+    """
+    series = None
+    if same_as is not None:
+        url = check_field_syntax(same_as.url, "url")
+        series = series_fingerprint(principal, url, same_as.devices, same_as.llm)
+    try:
+        return await rt.index.page(principal, status=status, limit=limit, cursor=cursor, series=series)
+    except RedisError as exc:
+        raise ServiceUnavailableError("the job store is unavailable") from exc
 
 
 async def get_screenshot(rt: Runtime, job: Job, name: str) -> bytes | None:

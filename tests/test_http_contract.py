@@ -62,6 +62,7 @@ def test_submit_answers_202_with_the_job_then_the_result_arrives(
         "report_pdf": gateway.url(f"/v1/analyses/{job['id']}/report.pdf"),
         "share_report_html": None,  # only a succeeded job has share links (and only with SHARE_LINK_SECRET)
         "share_report_pdf": None,
+        "previous": None,  # only a succeeded job has one, when an earlier analysis of its page succeeded
     }
     assert response.headers["location"] == job["links"]["self"]
 

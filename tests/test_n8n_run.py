@@ -1,11 +1,12 @@
 """The shipped n8n workflows, run in a real n8n (the version scripts/install_n8n.sh installs) against
 `cro-analyzer serve` with API_KEYS and WEBHOOK_SECRET set.
 
-Each workflow file is imported with n8n's CLI as it ships and run from its manual trigger to its success
-node; the callback workflow is woken by the service's signed webhook (a cache hit's too, which arrives
-before n8n waits); the poll workflow gives up after its polls; a failed analysis takes each workflow's
-failure branch; two n8n instances sharing one API key each get their own jobs. The service's analysis is
-scripted by page path (tests/support/n8n_analysis.py): no page is fetched.
+Each workflow file is imported with n8n's CLI as it ships and run from its trigger to its success node;
+the callback workflow is woken by the service's signed webhook (a cache hit's too, which arrives before
+n8n waits); the poll workflow gives up after its polls; a failed analysis takes each workflow's failure
+branch; two n8n instances sharing one API key each get their own jobs; the monitor alerts on the pages
+that got worse since its last run and on no other. The service's analysis is scripted by page path
+(tests/support/n8n_analysis.py): no page is fetched.
 
 Two n8n instances start once for the module (a first boot takes tens of seconds: n8n migrates its
 database); pytest-xdist keeps this file on one worker. Without n8n installed these tests skip and say how to install it.
@@ -29,7 +30,17 @@ import pytest
 from harness.processes import CliServer, settings_env
 from tests.support.gateway import TARGET
 from tests.support.n8n import INSTALL_SCRIPT, REPO_ROOT, Execution, N8n, installed_n8n
-from tests.support.n8n_analysis import FAILING, FAILURE_MESSAGE, SLOW, ranked_summary
+from tests.support.n8n_analysis import (
+    DIPS,
+    DROP,
+    DROPS,
+    FAILING,
+    FAILURE_MESSAGE,
+    NEW_HIGH,
+    NEW_HIGH_FINDING,
+    SLOW,
+    ranked_summary,
+)
 
 # Booting two instances (a first boot migrates n8n's database) comes before the first test.
 pytestmark = pytest.mark.timeout(420)
@@ -38,12 +49,14 @@ EXAMPLES = REPO_ROOT / "examples" / "n8n"
 CALLBACK = EXAMPLES / "cro-analyzer-callback.json"
 POLL = EXAMPLES / "cro-analyzer-poll.json"
 ORIGINAL = EXAMPLES / "cro-analyzer-original-routes.json"
+MONITOR = EXAMPLES / "cro-analyzer-monitor.json"
 API_KEY = "n8n-run-key"
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"the n8n tests' webhook secret!!").decode()
+SHARE_LINK_SECRET = "the n8n tests' share link secret"
 ANALYZE_FN = "tests.support.n8n_analysis:analysis"
 FAST_POLLS = {"poll_seconds": 1, "max_polls": 20}
 # What each of the two instances imports.
-IMPORTED = ((CALLBACK, POLL, ORIGINAL), (CALLBACK,))
+IMPORTED = ((CALLBACK, POLL, ORIGINAL, MONITOR), (CALLBACK,))
 
 
 def _workflow(path: Path) -> dict[str, Any]:
@@ -55,7 +68,7 @@ def _credential_name() -> str:
     """The Header Auth credential every HTTP node names: import links the nodes to it by that name."""
     names = {
         node["credentials"]["httpHeaderAuth"]["name"]
-        for path in (CALLBACK, POLL, ORIGINAL)
+        for path in (CALLBACK, POLL, ORIGINAL, MONITOR)
         for node in _workflow(path)["nodes"]
         if "credentials" in node
     }
@@ -88,7 +101,7 @@ def service(instances: tuple[N8n, N8n], tmp_path_factory: pytest.TempPathFactory
         yield server
 
 
-def _serve(allowed_private_hosts: list[str], log_path: Path) -> CliServer:
+def _serve(allowed_private_hosts: list[str], log_path: Path, *, share_links: bool = True) -> CliServer:
     env = settings_env(
         api_keys=[API_KEY],
         webhook_secret=WEBHOOK_SECRET,
@@ -98,6 +111,8 @@ def _serve(allowed_private_hosts: list[str], log_path: Path) -> CliServer:
         # The slow page's analysis is still running when the module ends: no need to wait for it.
         shutdown_grace_s=1,
         log_level="INFO",
+        # Unset, the service issues no share links (the workflows then hand on the API's own link).
+        **({"share_link_secret": SHARE_LINK_SECRET} if share_links else {}),
     )
     env |= {"REDIS_URL": "", "PYTHONPATH": str(REPO_ROOT)}
     return CliServer("serve", "--analyze-fn", ANALYZE_FN, env=env, log_path=log_path)
@@ -150,8 +165,8 @@ def _assert_summary(summary: dict[str, Any], job: dict[str, Any]) -> None:
     assert summary["top_issues"] == ranked_summary(), "ranked as the report ranks them, not in findings order"
     assert summary["report_html"] == job["links"]["report_html"]
     assert summary["report_pdf"] == job["links"]["report_pdf"]
-    # The place a share link goes, marked in the node's note; until then the HTML report's link.
-    assert summary["share_link"] == job["links"]["report_html"]
+    # The link that opens the report without the key.
+    assert summary["share_link"] == job["links"]["share_report_html"] is not None
 
 
 # First in the file on purpose: both instances are fresh, so their first executions have the same id,
@@ -225,6 +240,53 @@ def test_the_poll_workflow_runs_to_its_summary(n8n: tuple[N8n, N8n], service: Cl
     (summary,) = execution.json("Report summary")
     _assert_summary(summary, job)
     assert len(execution.json("Finding")) == len(job["result"]["findings"])
+
+
+def test_without_share_links_the_summary_hands_on_the_api_link(n8n: tuple[N8n, N8n], tmp_path: Path) -> None:
+    first = n8n[0]
+    with _serve([TARGET], tmp_path / "serve.log", share_links=False) as plain:
+        execution = first.run(_settings(first, plain, POLL, _page("no-share-links"), **FAST_POLLS))
+        _succeeded(execution, first)
+        (submitted,) = execution.json("Submit analysis")
+        job = _job(plain, submitted["id"])
+    assert job["links"]["share_report_html"] is None
+    (summary,) = execution.json("Report summary")
+    assert summary["share_link"] == job["links"]["report_html"]
+
+
+def test_the_monitor_alerts_on_the_pages_that_got_worse_and_no_other(n8n: tuple[N8n, N8n], service: CliServer) -> None:
+    """Two scheduled runs over four pages: the first has nothing to compare with; in the second, the page
+    whose score fell by more than the threshold and the one with a new high-severity finding alert, the
+    page that dipped under the threshold and the unchanged page do not."""
+    first = n8n[0]
+    pages = {name: _page(f"monitor/{name}") for name in (DROPS, DIPS, NEW_HIGH, "steady")}
+    workflow_id = _workflow(MONITOR)["id"]
+    listed = "={{ " + json.dumps(list(pages.values())) + " }}"
+    first.set_fields(workflow_id, "Settings", {"base_url": service.url(), "pages": listed, **FAST_POLLS})
+    trigger = next(node["name"] for node in _workflow(MONITOR)["nodes"] if node["type"].endswith("scheduleTrigger"))
+
+    before = first.finished(first.start_run(workflow_id, trigger))
+    _succeeded(before, first)
+    earlier = {job["url"]: job["id"] for job in before.json("Submit analysis")}
+    assert set(earlier) == set(pages.values())
+    assert not before.ran("Compare with previous") and not before.ran("Regression alert")
+
+    after = first.finished(first.start_run(workflow_id, trigger))
+    _succeeded(after, first)
+    later = {job["url"]: job["id"] for job in after.json("Submit analysis")}
+    assert set(later.values()).isdisjoint(earlier.values()), "force: a new analysis of each page, not a cache hit"
+    compared = {c["b"]["url"]: (c["a"]["job_id"], c["b"]["job_id"]) for c in after.json("Compare with previous")}
+    assert compared == {url: (earlier[url], later[url]) for url in pages.values()}, "each with its previous"
+
+    alerts = {alert["url"]: alert for alert in after.json("Regression alert")}
+    assert set(alerts) == {pages[DROPS], pages[NEW_HIGH]}
+    dropped, new_high = alerts[pages[DROPS]], alerts[pages[NEW_HIGH]]
+    assert (dropped["score_change"], dropped["new_high_findings"]) == (-DROP, [])
+    assert (new_high["score_change"], new_high["new_high_findings"]) == (0, [NEW_HIGH_FINDING[3]])
+    for url, alert in alerts.items():
+        share = _job(service, later[url])["links"]["share_report_html"]
+        assert share and alert["share_link"] == share and share in alert["message"]
+        assert alert["url"] in alert["message"]
 
 
 def test_the_original_routes_workflow_runs_to_its_scores(n8n: tuple[N8n, N8n], service: CliServer) -> None:

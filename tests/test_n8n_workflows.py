@@ -27,6 +27,7 @@ JSON_REF = re.compile(r"\$json((?:\??\.[A-Za-z_]\w*)+)(\()?")
 NODE_REF = re.compile(r"\$\('([^']+)'\)\.(?:first\(\)|last\(\)|item)\.json((?:\??\.[A-Za-z_]\w*)+)(\()?")
 EMPTY: dict[str, Any] = {"type": "object", "properties": {}}
 ANY: dict[str, Any] = {}
+TRIGGERS = frozenset({"n8n-nodes-base.manualTrigger", "n8n-nodes-base.scheduleTrigger"})
 
 Schema = dict[str, Any]
 
@@ -46,6 +47,7 @@ def load(path: Path) -> dict[str, Any]:
 def test_there_is_one_workflow_per_integration_style() -> None:
     assert [path.name for path in WORKFLOWS] == [
         "cro-analyzer-callback.json",
+        "cro-analyzer-monitor.json",
         "cro-analyzer-original-routes.json",
         "cro-analyzer-poll.json",
     ]
@@ -81,7 +83,7 @@ def test_workflow_has_n8n_export_shape(path: Path) -> None:
             assert params["authentication"] == "genericCredentialType"
             assert params["genericAuthType"] == "httpHeaderAuth"
             assert set(node["credentials"]) == {"httpHeaderAuth"}
-    assert sum(node["type"] == "n8n-nodes-base.manualTrigger" for node in nodes) == 1
+    assert sum(node["type"] in TRIGGERS for node in nodes) == 1
     for source, outputs in workflow["connections"].items():
         assert source in names
         for branch in outputs["main"]:
@@ -107,7 +109,7 @@ def test_callback_workflow_resumes_on_a_post_to_its_resume_url() -> None:
     assert _successors(workflow, "Submit analysis") == [(0, waits[0]["name"])]
 
 
-@pytest.mark.parametrize("name", ["cro-analyzer-callback.json", "cro-analyzer-poll.json"])
+@pytest.mark.parametrize("name", ["cro-analyzer-callback.json", "cro-analyzer-poll.json", "cro-analyzer-monitor.json"])
 def test_idempotency_keys_do_not_collide_across_n8n_instances(name: str) -> None:
     """Execution ids count 1, 2, 3 in every n8n: a second instance on the same API key would get another's
     job (or a 422). The resume URL holds a token n8n draws for each execution; a digest of it, never the
@@ -121,16 +123,43 @@ def test_idempotency_keys_do_not_collide_across_n8n_instances(name: str) -> None
 
 
 @pytest.mark.parametrize("name", ["cro-analyzer-callback.json", "cro-analyzer-poll.json"])
-def test_the_summary_keeps_the_ranking_and_marks_where_a_share_link_goes(name: str) -> None:
+def test_the_summary_keeps_the_ranking_and_hands_on_the_share_link(name: str) -> None:
     summary = _node(load(EXAMPLES / name), "Report summary")
     fields = {a["name"]: a["value"] for a in summary["parameters"]["assignments"]["assignments"]}
     # Mapped from top_issues (ranked), not filtered from findings (report order).
     assert fields["top_issues"].startswith("={{ $json.result.top_issues.map(")
-    assert fields["share_link"] == "={{ $json.links.report_html }}"
-    assert "SHARE LINK" in summary["notes"] and "share_report_html" in summary["notes"]
+    # The link that needs no key; the API's own link where the service issues no share links (null).
+    assert fields["share_link"] == "={{ $json.links.share_report_html ?? $json.links.report_html }}"
+    assert "share_report_html" in summary["notes"]
 
 
-@pytest.mark.parametrize("name", ["cro-analyzer-poll.json", "cro-analyzer-original-routes.json"])
+def test_the_monitor_reanalyses_each_page_and_alerts_only_past_its_threshold() -> None:
+    workflow = load(EXAMPLES / "cro-analyzer-monitor.json")
+    (trigger,) = [node for node in workflow["nodes"] if node["type"] in TRIGGERS]
+    assert trigger["type"] == "n8n-nodes-base.scheduleTrigger"
+    submit = _node(workflow, "Submit analysis")
+    body = json.loads(_blank_expressions(submit["parameters"]["jsonBody"]))
+    assert body["force"] is True, "a cache hit would compare a report with itself"
+    # One job per page of the list in one execution: the page is part of the key.
+    (header,) = submit["parameters"]["headerParameters"]["parameters"]
+    assert "$json.url.hash('sha256')" in header["value"]
+    # Compared only with an earlier analysis, and alerted only on the regression branch.
+    assert _successors(workflow, "Has previous?") == [(0, "Compare with previous")]
+    assert "$json.links.previous" in _node(workflow, "Compare with previous")["parameters"]["jsonBody"]
+    assert _successors(workflow, "Regression?") == [(0, "Regression alert")]
+    settings = {a["name"]: a["value"] for a in _node(workflow, "Settings")["parameters"]["assignments"]["assignments"]}
+    assert settings["score_drop_threshold"] == 5
+    rules = json.dumps(_node(workflow, "Regression?")["parameters"]["conditions"])
+    assert "score_drop_threshold" in rules and "severity === 'high'" in rules
+    alert = {
+        a["name"]: a["value"] for a in _node(workflow, "Regression alert")["parameters"]["assignments"]["assignments"]
+    }
+    assert "links.share_report_html ?? " in alert["share_link"] and "share_report_html" in alert["message"]
+
+
+@pytest.mark.parametrize(
+    "name", ["cro-analyzer-poll.json", "cro-analyzer-original-routes.json", "cro-analyzer-monitor.json"]
+)
 def test_polling_workflows_loop_with_a_limit(name: str) -> None:
     workflow = load(EXAMPLES / name)
     loop = _cycle_nodes(workflow)
@@ -237,7 +266,7 @@ def _successors(workflow: dict[str, Any], name: str) -> list[tuple[int, str]]:
 
 
 def _reachable(workflow: dict[str, Any]) -> set[str]:
-    start = next(n["name"] for n in workflow["nodes"] if n["type"] == "n8n-nodes-base.manualTrigger")
+    start = next(n["name"] for n in workflow["nodes"] if n["type"] in TRIGGERS)
     seen, stack = {start}, [start]
     while stack:
         for _, successor in _successors(workflow, stack.pop()):
@@ -332,8 +361,10 @@ class _OutputSchemas:
 
     def _compute(self, node: dict[str, Any]) -> list[Schema]:
         kind, params = node["type"].removeprefix("n8n-nodes-base."), node["parameters"]
-        if kind == "manualTrigger":
+        if kind in {"manualTrigger", "scheduleTrigger"}:
             return [EMPTY]
+        if kind == "code":
+            return [ANY]  # what a script returns is not declared anywhere; its readers go unchecked
         if kind == "set":
             fields = {a["name"]: ANY for a in params["assignments"]["assignments"]}
             added = {"type": "object", "properties": fields}

@@ -16,6 +16,8 @@ import pytest
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 
+from harness.scripted_analysis import ScriptedAnalysis
+from shared.errors import AnalysisError, ErrorCode
 from shared.models.api import AnalysisRequest, Job
 from shared.share_links import ShareSigner, signature
 from tests.support.gateway import (
@@ -102,6 +104,78 @@ def test_listing_is_per_key_newest_first_and_pages_by_cursor(
         index_keys = list(client.scan_iter("httptest:index:*"))
         assert len(index_keys) == 2
         assert all(0 < client.ttl(name) <= http_settings().result_ttl_s for name in index_keys)
+
+
+def test_the_url_filter_lists_one_page_and_options_and_previous_names_the_last_earlier_success(
+    redis_url: str, http_client: httpx.Client
+) -> None:
+    """A series is one key's jobs of one normalised URL, devices and llm: the listing's `url` filter reads
+    it, and a succeeded job's `links.previous` is the newest earlier success in it (failures skipped)."""
+    fails = AnalysisError(ErrorCode.target_http_error, "the page answered 404")
+    settings = http_settings(redis_url=redis_url, api_keys=KEYS)
+    with running_gateway(settings, analyze=ScriptedAnalysis([None, fails])) as gateway:
+        listing = gateway.url("/v1/analyses")
+
+        def analysed(url: str, api_key: str = "k-one", **fields: object) -> dict:
+            body = {"url": url, "llm": False, "force": True, **fields}
+            response = http_client.post(listing, json=body, headers=key(api_key))
+            assert response.status_code in (200, 202), response.text
+            http_client.headers.update(key(api_key))
+            return wait_for_status(http_client, response.json()["links"]["self"])
+
+        page = target("/series")
+        first = analysed(page)
+        failed = analysed(page)
+        # The same page as submit normalises it: scheme and host case, the default path.
+        spelled_otherwise = page.replace("http://", "HTTP://").replace("/series", "/./series")
+        third = analysed(spelled_otherwise)
+        desktop_only = analysed(page, devices=["desktop"])
+        other_key = analysed(page, api_key="k-two")
+        assert (first["status"], failed["status"], third["status"]) == ("succeeded", "failed", "succeeded")
+        assert first["links"]["previous"] is None and failed["links"]["previous"] is None
+        assert third["links"]["previous"] == first["links"]["self"]
+        assert desktop_only["links"]["previous"] is None and other_key["links"]["previous"] is None
+        # A cache hit is a succeeded job of the series too; it names the analysis before it.
+        cached = http_client.post(listing, json={"url": page, "llm": False}, headers=key("k-one")).json()
+        assert cached["cached"] is True and cached["links"]["previous"] == third["links"]["self"]
+
+        def ids(api_key: str = "k-one", **params: str) -> list[str]:
+            response = http_client.get(listing, params=params, headers=key(api_key))
+            assert response.status_code == 200, response.text
+            return [item["id"] for item in response.json()["items"]]
+
+        series = [cached["id"], third["id"], failed["id"], first["id"]]
+        assert ids(url=spelled_otherwise, llm="false") == series
+        assert ids(url=page, llm="false", devices="mobile,desktop") == series
+        assert ids(url=page, llm="false", status="failed") == [failed["id"]]
+        assert ids(url=page, llm="false", devices="desktop") == [desktop_only["id"]]
+        assert ids(url=page) == [], "llm defaults to true, as submit's does"
+        assert len(ids(devices="desktop", llm="false")) == 5, "without url, no filter"
+        assert ids("k-two", url=page, llm="false") == [other_key["id"]]
+        first_page = http_client.get(listing, params={"url": page, "llm": "false", "limit": 3}, headers=key("k-one"))
+        cursor = first_page.json()["next_cursor"]
+        assert ids(url=page, llm="false", cursor=cursor) == [first["id"]]
+
+        for params, status, code in (
+            ({"url": page, "devices": "phone"}, 400, "invalid_filter"),
+            ({"url": page, "devices": "desktop,desktop"}, 400, "invalid_filter"),
+            ({"llm": "yes"}, 400, "invalid_filter"),
+            ({"url": page, "llm": "yes"}, 400, "invalid_filter"),
+            ({"url": "ftp://example.com/"}, 422, "unsupported_scheme"),
+        ):
+            refused = http_client.get(listing, params=params, headers=key("k-one"))
+            assert refused.status_code == status and refused.json()["error"]["code"] == code, params
+
+        with redis.Redis.from_url(redis_url) as client:
+            series_keys = list(client.scan_iter("httptest:series:*"))
+            assert len(series_keys) == 3
+            assert all(0 < client.ttl(name) <= settings.result_ttl_s for name in series_keys)
+            # A job that expired before its series did is skipped and dropped from it.
+            client.delete(f"httptest:job:{first['id']}")
+            client.delete(f"httptest:job:{cached['id']}")
+        again = http_client.get(third["links"]["self"], headers=key("k-one")).json()
+        assert again["links"]["previous"] is None
+        assert ids(url=page, llm="false") == [third["id"], failed["id"]]
 
 
 def test_share_links_open_report_pdf_and_screenshot_without_a_key_and_nothing_else(

@@ -62,7 +62,7 @@ async def test_every_key_has_a_ttl(rt: Runtime) -> None:
 
     keys = await all_keys(rt.redis)
     kinds = {key.decode().split(":")[1] for key in keys}
-    assert {"job", "report", "shots", "cache", "inflight", "idem", "lease", "rate"} <= kinds
+    assert {"job", "report", "shots", "cache", "inflight", "idem", "lease", "rate", "index", "series"} <= kinds
     for key in keys:
         assert await rt.redis.ttl(key) > 0, key
     assert (await get_job(rt, running.job.id)).status == "running"  # type: ignore[union-attr]

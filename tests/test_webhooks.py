@@ -63,13 +63,18 @@ def test_a_finished_job_is_posted_signed_to_its_callback(receiver: Receiver, htt
         webhook_secret=SECRET,
         public_base_url="https://cro.example.com",
     )
+    request = {"url": target("/hooked"), "callback_url": receiver.url, "metadata": {"row": 7}}
     with running_gateway(settings, analyze=instant_analysis) as server:
-        submitted = http_client.post(
-            server.url("/v1/analyses"),
-            json={"url": target("/hooked"), "callback_url": receiver.url, "metadata": {"row": 7}},
-        ).json()
+        submitted = http_client.post(server.url("/v1/analyses"), json=request).json()
         ((headers, body),) = receiver.wait_for(1)
+        # The same page analysed again: its webhook names the first job as the one to compare with.
+        again = http_client.post(server.url("/v1/analyses"), json={**request, "force": True}).json()
+        (_, (again_headers, again_body)) = receiver.wait_for(2)
     event = Webhook(SECRET).verify(body, headers)
+    assert event["links"]["previous"] is None
+    again_event = Webhook(SECRET).verify(again_body, again_headers)
+    assert again_event["id"] == again["id"]
+    assert again_event["links"]["previous"] == f"https://cro.example.com/v1/analyses/{submitted['id']}"
     assert event["type"] == "analysis.succeeded"
     assert event["id"] == submitted["id"]
     assert event["status"] == "succeeded"

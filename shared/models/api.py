@@ -93,6 +93,13 @@ class Links(ApiModel):
         None, description="Signed link to the HTML report that needs no API key, until it expires (succeeded jobs)."
     )
     share_report_pdf: str | None = Field(None, description="The same for the PDF report.")
+    previous: str | None = Field(
+        None,
+        description="The newest job created before this one of the same page and options (normalised URL, "
+        "`devices`, `llm`) and the same API key that succeeded: compare with it (`POST /v1/comparisons`). null "
+        "when there is none, while this job has not succeeded, and in listings, event streams and comparison "
+        "sides (read the job).",
+    )
 
 
 class Job(ApiModel):
@@ -139,14 +146,21 @@ def job_path(job_id: str) -> str:
     return f"/v1/analyses/{job_id}"
 
 
-def job_links(base: str, job_id: str) -> Links:
-    """The job's links under `base` (empty: relative to the host the caller reached)."""
+def job_links(base: str, job_id: str, previous: str | None = None) -> Links:
+    """The job's links under `base` (empty: relative to the host the caller reached); `previous` is the id
+    of the job to link as `previous`."""
     path = base + job_path(job_id)
-    return Links(self=path, report_html=f"{path}/report.html", report_pdf=f"{path}/report.pdf")
+    return Links(
+        self=path,
+        report_html=f"{path}/report.html",
+        report_pdf=f"{path}/report.pdf",
+        previous=None if previous is None else base + job_path(previous),
+    )
 
 
-def job_view(job: Job, base: str, result: Report | None = None) -> JobView:
-    """The job as callers see it: the record without its request, its links, and its report once succeeded."""
+def job_view(job: Job, base: str, result: Report | None = None, previous: str | None = None) -> JobView:
+    """The job as callers see it: the record without its request, its links, and its report once succeeded;
+    `previous` is the id of the job its `links.previous` names (the service finds it)."""
     return JobView(
         id=job.id,
         status=job.status,
@@ -160,7 +174,7 @@ def job_view(job: Job, base: str, result: Report | None = None) -> JobView:
         error=job.error,
         metadata=job.request.metadata,
         webhook=job.webhook,
-        links=job_links(base, job.id),
+        links=job_links(base, job.id, previous),
         result=result,
     )
 

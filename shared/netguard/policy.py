@@ -58,6 +58,16 @@ def check_url_syntax(url: str) -> str:
     return normalised
 
 
+def check_field_syntax(url: str, field: str) -> str:
+    """`check_url_syntax` with every error naming the request `field` the URL came from."""
+    try:
+        return check_url_syntax(url)
+    except InputError as refused:
+        raise InputError(
+            refused.code, f"{field}: {refused.message}", details={"field": field, **refused.details}
+        ) from None
+
+
 async def check_target(
     url: str,
     allowlist: Allowlist,
@@ -75,12 +85,7 @@ async def check_target(
     answer in time, which is transient: the same URL may pass a moment later. No message or detail
     carries a resolved address; the operator's log does.
     """
-    try:
-        normalised = check_url_syntax(url)
-    except InputError as refused:
-        raise InputError(
-            refused.code, f"{field}: {refused.message}", details={"field": field, **refused.details}
-        ) from None
+    normalised = check_field_syntax(url, field)
     parsed = ada_url.URL(normalised)
     host = parsed.hostname.strip("[]")
     port = int(parsed.port) if parsed.port else _DEFAULT_PORTS[parsed.protocol]

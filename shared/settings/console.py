@@ -30,7 +30,8 @@ class ConsoleSettings(BaseModel):
         1000,
         ge=100,
         le=100_000,
-        description="Index entries one `GET /v1/analyses` reads at most to fill a page of the status asked for.",
+        description="Index entries one `GET /v1/analyses` reads at most to fill a page of the status asked for; "
+        "also those one read of a job looks at to find its `links.previous`.",
     )
     events_poll_s: float = Field(
         0.5, gt=0, le=10, description="How often an event stream (`/v1/analyses/{id}/events`) reads the job."

@@ -6,6 +6,12 @@ as jobs arrive). It expires with the jobs (RESULT_TTL_S, refreshed by each submi
 than that are trimmed on add; a member whose job expired earlier is dropped when a listing meets it.
 A page is read in one script: the members, each job's record and score, and the status filter, with
 at most LIST_SCAN_MAX members looked at, so a rare status cannot make one request read the whole index.
+
+Each job is also in its series: the same kind of sorted set for one API key's jobs of one page and
+options (`series_fingerprint`), written in the same step with the same TTL. The `url` filter of the
+listing pages through a series instead of the whole index, and the job's hash keeps its series' name
+(`series`) so a job's `previous` (the newest earlier job of its series that succeeded) is one script
+that needs only the job's id, whoever reads it.
 """
 
 from __future__ import annotations
@@ -73,6 +79,44 @@ if f[3] and redis.call('GET', f[3]) == string.match(KEYS[1], '[^:]+$') then redi
 return 'canceled'
 """
 
+# KEYS: index, series, job. ARGV: member, trim bound ('(' + oldest stamp kept), TTL, the series' fingerprint.
+# The job's hash learns its series only while it exists: HSET would make a key without a TTL.
+_ADD = """
+local member, cutoff, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], 0, member)
+  redis.call('ZREMRANGEBYLEX', KEYS[i], '-', cutoff)
+  redis.call('EXPIRE', KEYS[i], ttl)
+end
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('HSET', KEYS[3], 'series', ARGV[4]) end
+return 1
+"""
+
+# KEYS: job. ARGV: series key prefix, job key prefix, the job's member, scan max. The id of the newest job
+# of the job's series created before it that succeeded, or false; members of expired jobs are dropped.
+_PREVIOUS = """
+local series = redis.call('HGET', KEYS[1], 'series')
+if not series then return false end
+local index, jobp, scan_max = ARGV[1] .. series, ARGV[2], tonumber(ARGV[4])
+local bound, scanned = '(' .. ARGV[3], 0
+while scanned < scan_max do
+  local members = redis.call('ZREVRANGEBYLEX', index, bound, '-', 'LIMIT', 0, math.min(50, scan_max - scanned))
+  if #members == 0 then return false end
+  for _, member in ipairs(members) do
+    scanned = scanned + 1
+    local id = string.sub(member, string.find(member, ':', 1, true) + 1)
+    local status = redis.call('HGET', jobp .. id, 'status')
+    if not status then
+      redis.call('ZREM', index, member)
+    elseif status == 'succeeded' then
+      return id
+    end
+  end
+  bound = '(' .. members[#members]
+end
+return false
+"""
+
 _RECORD_SCORE = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'score', ARGV[1])
@@ -108,24 +152,37 @@ class JobIndex:
         self._redis = redis
         self._settings = settings
         self._keys = Keys(settings.key_prefix)
+        self._add = redis.register_script(_ADD)
+        self._previous = redis.register_script(_PREVIOUS)
         self._page = redis.register_script(_PAGE)
         self._cancel = redis.register_script(_CANCEL)
         self._record_score = redis.register_script(_RECORD_SCORE)
 
-    async def add(self, principal: str, job: Job) -> None:
-        key = self._keys.index(principal)
+    async def add(self, principal: str, job: Job, series: str) -> None:
+        """The job in its key's index and in its series (`series_fingerprint`), one step."""
         ttl = self._settings.result_ttl_s
         cutoff = f"{int((time.time() - ttl) * 1000):0{_STAMP_DIGITS}d}"
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.zadd(key, {member(job): 0})
-            pipe.zremrangebylex(key, "-", f"({cutoff}")
-            pipe.expire(key, ttl)
-            await pipe.execute()
+        await self._add(
+            keys=[self._keys.index(principal), self._keys.series(series), self._keys.job(job.id)],
+            args=[member(job), f"({cutoff}", ttl, series],
+        )
 
-    async def page(self, principal: str, *, status: str | None, limit: int, cursor: str | None) -> Page:
-        """Up to `limit` jobs older than `cursor` (a member, see CURSOR), newest first."""
+    async def previous(self, job: Job) -> str | None:
+        """The id of the newest job of `job`'s series created before it that succeeded, if any; at most
+        LIST_SCAN_MAX members looked at."""
+        found = await self._previous(
+            keys=[self._keys.job(job.id)],
+            args=[self._keys.series_prefix, self._keys.job_prefix, member(job), self._settings.list_scan_max],
+        )
+        return found.decode() if found else None
+
+    async def page(
+        self, principal: str, *, status: str | None, limit: int, cursor: str | None, series: str | None = None
+    ) -> Page:
+        """Up to `limit` jobs older than `cursor` (a member, see CURSOR), newest first: of the key's index,
+        or of one of its series."""
         reply = await self._page(
-            keys=[self._keys.index(principal)],
+            keys=[self._keys.index(principal) if series is None else self._keys.series(series)],
             args=[
                 self._keys.job_prefix,
                 f"({cursor}" if cursor else "+",

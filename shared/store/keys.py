@@ -99,6 +99,15 @@ class Keys:
         lexical order is time order and a member is an exact cursor."""
         return f"{self.prefix}index:{digest(principal)}"
 
+    def series(self, fingerprint: str) -> str:
+        """Like `index`, for one API key's jobs of one page and options (`series_fingerprint`): what the
+        listing's `url` filter reads and where a job's `previous` is found."""
+        return f"{self.series_prefix}{fingerprint}"
+
+    @property
+    def series_prefix(self) -> str:
+        return f"{self.prefix}series:"
+
     @property
     def finished(self) -> str:
         """A sorted set of the jobs that ended in the last day, score = when (ms), member = their figures."""

@@ -29,10 +29,16 @@ class WebhookEvent(JobView):
 
 
 def webhook_body(
-    job: Job, report: Report | None, *, base: str, max_report_bytes: int, share: ShareSigner | None = None
+    job: Job,
+    report: Report | None,
+    *,
+    previous: str | None = None,
+    base: str,
+    max_report_bytes: int,
+    share: ShareSigner | None = None,
 ) -> bytes:
     event_type = EVENT_TYPES[job.status]
-    view = job_view(job, base, report)
+    view = job_view(job, base, report, previous)
     if share is not None:
         view = share.with_links(view, job)
     event = WebhookEvent(type=event_type, **dict(view))

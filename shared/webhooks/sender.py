@@ -55,15 +55,18 @@ def message_id(job: Job) -> str:
     return f"msg_{job.id}_{job.status}"
 
 
-async def send_job_webhook(job: Job, report: Report | None, *, settings: Settings, guard: EgressGuard) -> WebhookResult:
-    """POSTs the finished job (with its report, when it has one) to its `callback_url` through `guard`;
-    returns what happened (it also logs it)."""
+async def send_job_webhook(
+    job: Job, report: Report | None, *, previous: str | None = None, settings: Settings, guard: EgressGuard
+) -> WebhookResult:
+    """POSTs the finished job (with its report, when it has one, and `previous`, the id its
+    `links.previous` names) to its `callback_url` through `guard`; returns what happened (it also logs it)."""
     url = job.request.callback_url
     if not url:
         return WebhookResult(delivered=False, attempts=0, error="the job has no callback_url")
     body = webhook_body(
         job,
         report,
+        previous=previous,
         base=settings.link_base(),
         max_report_bytes=settings.webhook_max_report_bytes,
         share=ShareSigner.from_settings(settings),

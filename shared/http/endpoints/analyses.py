@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from itertools import permutations
 from typing import get_args
 
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -19,13 +21,18 @@ from shared.http.links import base_url
 from shared.http.operations import ApiContext, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.replies import AUTH_ERRORS, NOT_FOUND, UNAVAILABLE, json_reply
-from shared.models.api import JobStatus, JobView, job_view
+from shared.models.api import HTTP_URL_PATTERN, MAX_URL_CHARS, AnalysisRequest, JobStatus, JobView, job_view
+from shared.models.facts import DEVICES
 from shared.models.operations import MAX_LIST_LIMIT, AnalysisList, ListedAnalysis
 from shared.share_links import with_share_links
 from shared.store.index import CURSOR
 
 DEFAULT_LIST_LIMIT = 20
 STATUSES: tuple[str, ...] = get_args(JobStatus)
+# What `devices` may say in the listing's filter: a submit's devices, comma-separated, in any order.
+DEVICE_LISTS: tuple[str, ...] = tuple(
+    ",".join(chosen) for count in range(1, len(DEVICES) + 1) for chosen in permutations(DEVICES, count)
+)
 
 
 def _query_limit(request: Request) -> int:
@@ -35,8 +42,31 @@ def _query_limit(request: Request) -> int:
     return int(raw)
 
 
+def _same_as(request: Request) -> AnalysisRequest | None:
+    """The `url`, `devices` and `llm` filter as the request submit would take (its defaults, its checks).
+    Without `url` there is no filter, but `devices` and `llm` must still be well-formed."""
+    query = request.query_params
+    fields: dict[str, object] = {}
+    if "devices" in query:
+        if query["devices"] not in DEVICE_LISTS:
+            raise ApiError(400, "invalid_filter", f"devices must be one of {', '.join(DEVICE_LISTS)}")
+        fields["devices"] = query["devices"].split(",")
+    if "llm" in query:
+        if query["llm"] not in ("true", "false"):
+            raise ApiError(400, "invalid_filter", "llm must be true or false")
+        fields["llm"] = query["llm"] == "true"
+    if "url" not in query:
+        return None
+    try:
+        return AnalysisRequest.model_validate({"url": query["url"], **fields})
+    except ValidationError as exc:
+        where = ", ".join(str(error["loc"][0]) for error in exc.errors())
+        raise ApiError(400, "invalid_filter", f"not a valid filter: {where}") from None
+
+
 async def list_analyses(ctx: ApiContext, request: Request) -> Response:
     principal = authenticate(request, ctx.settings)
+    same_as = _same_as(request)
     status = request.query_params.get("status")
     if status is not None and status not in STATUSES:
         raise ApiError(400, "invalid_status", f"status must be one of {', '.join(STATUSES)}")
@@ -45,7 +75,7 @@ async def list_analyses(ctx: ApiContext, request: Request) -> Response:
         raise ApiError(400, "invalid_cursor", "cursor must be a next_cursor this listing returned")
     limit = _query_limit(request)
     rt = await ctx.runtime()
-    page = await rt.index.page(principal, status=status, limit=limit, cursor=cursor)
+    page = await service.list_jobs(rt, principal, status=status, limit=limit, cursor=cursor, same_as=same_as)
     base = base_url(ctx.settings, request)
     items = []
     for entry in page.jobs:
@@ -110,7 +140,9 @@ LIST_ANALYSES = Operation(
     description=(
         "All jobs when no API keys are configured. Items are JobViews without `result`, with the report's "
         "`score`. Pages by `next_cursor`; a page may be short (or empty) with a cursor when a `status` filter "
-        "had to skip many jobs, so follow the cursor until it is null."
+        "had to skip many jobs, so follow the cursor until it is null. With `url`, only the jobs of that page "
+        "and options: the URL normalised as submit normalises it, and `devices` and `llm` (submit's defaults "
+        "when left out), across analyser versions: what `links.previous` of a succeeded job points into."
     ),
     handler=list_analyses,
     params=(
@@ -125,11 +157,27 @@ LIST_ANALYSES = Operation(
         Param(
             "cursor", "query", {"type": "string", "pattern": CURSOR.pattern}, "next_cursor of the page before.", False
         ),
+        Param(
+            "url",
+            "query",
+            {"type": "string", "maxLength": MAX_URL_CHARS, "pattern": HTTP_URL_PATTERN},
+            "Only jobs of this page (normalised as submit does) and of these `devices` and `llm`.",
+            False,
+        ),
+        Param(
+            "devices",
+            "query",
+            {"type": "string", "enum": list(DEVICE_LISTS)},
+            f"With `url`: comma-separated, any order; default `{','.join(DEVICES)}`, as submit's.",
+            False,
+        ),
+        Param("llm", "query", {"type": "boolean", "default": True}, "With `url`: as submitted; default true.", False),
     ),
     auth="api_key",
     replies=(
         Reply(200, "A page of jobs", AnalysisList),
-        Reply(400, "A status, limit or cursor that is not valid"),
+        Reply(400, "A status, limit, cursor, devices or llm that is not valid"),
+        Reply(422, "A url submit would refuse for its form (scheme, credentials, length)"),
         *AUTH_ERRORS,
         UNAVAILABLE,
     ),

@@ -31,12 +31,17 @@ async def find_job(rt: Runtime, job_id: str) -> Job:
     return await service.find_job(rt, job_id)
 
 
+async def full_view(rt: Runtime, job: Job, base: str) -> JobView:
+    """One job as a read of it alone shows it: with its report, its `previous` and its share links."""
+    view = job_view(job, base, await service.get_result(rt, job), await service.get_previous(rt, job))
+    return with_share_links(view, job, rt.settings)
+
+
 async def get_analysis(ctx: ApiContext, request: Request) -> Response:
     authenticate(request, ctx.settings)
     rt = await ctx.runtime()
     job = await find_job(rt, request.path_params["job_id"])
-    view = job_view(job, base_url(ctx.settings, request), await service.get_result(rt, job))
-    return json_reply(with_share_links(view, job, ctx.settings))
+    return json_reply(await full_view(rt, job, base_url(ctx.settings, request)))
 
 
 def report_file_handler(fmt: ReportFormat) -> Handler:

@@ -8,13 +8,13 @@ from starlette.responses import Response
 from shared import service
 from shared.http.auth import authenticate
 from shared.http.body import read_model
+from shared.http.endpoints.results import full_view
 from shared.http.links import base_url
 from shared.http.operations import ApiContext, Link, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.ratelimit import enforce_submit_limit
 from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, UNAVAILABLE, json_reply
-from shared.models.api import AnalysisRequest, JobView, job_view
-from shared.share_links import with_share_links
+from shared.models.api import AnalysisRequest, JobView
 
 MAX_IDEMPOTENCY_KEY_CHARS = 255
 
@@ -45,9 +45,7 @@ async def create_analysis(ctx: ApiContext, request: Request) -> Response:
     )
     outcome = await service.submit_job(rt, analysis, principal=principal, idempotency_key=key)
     job = outcome.job
-    view = with_share_links(
-        job_view(job, base_url(settings, request), await service.get_result(rt, job)), job, settings
-    )
+    view = await full_view(rt, job, base_url(settings, request))
     headers = {"Location": view.links.self}
     return json_reply(view, status=200 if job.is_final else 202, headers=headers)
 
