@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 
-import psutil
 import pytest
 from PIL import Image
 
@@ -17,7 +16,7 @@ from shared.capture.page_capture import capture_page
 from shared.errors import AnalysisError, ErrorCode
 from shared.netguard.egress import EgressGuard
 from shared.netguard.policy import MAX_URL_LENGTH
-from tests.support.browser import quick_settings
+from tests.support.browser import quick_settings, renderer_rss_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -56,12 +55,7 @@ async def test_a_page_over_its_memory_budget_is_stopped_and_the_browser_survives
         settings=settings,
     )
     assert after.facts.devices["desktop"].headings
-    renderers = [
-        child.memory_info().rss
-        for child in psutil.Process().children(recursive=True)
-        if "--type=renderer" in " ".join(child.cmdline())
-    ]
-    assert max(renderers, default=0) < 2 * BUDGET_MB * 2**20
+    assert max(renderer_rss_bytes(), default=0) < 2 * BUDGET_MB * 2**20
 
 
 async def test_a_page_lying_about_its_size_gets_a_capped_screenshot(

@@ -131,3 +131,16 @@ def chromium_main_processes(exclude: set[int]) -> list[psutil.Process]:
         except psutil.NoSuchProcess:
             continue
     return found
+
+
+def renderer_rss_bytes() -> list[int]:
+    """Resident memory of each Chromium renderer started by this test process; one that has just been
+    killed (gone, or a zombie not yet reaped) is skipped."""
+    sizes = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "--type=renderer" in " ".join(child.cmdline()):
+                sizes.append(child.memory_info().rss)
+        except psutil.NoSuchProcess:
+            continue
+    return sizes
