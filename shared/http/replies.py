@@ -19,6 +19,8 @@ BODY_ERRORS: tuple[Reply, ...] = (
     Reply(413, "The request body is too large"),
     Reply(415, "The body is not application/json"),
 )
+MALFORMED_JSON = Reply(400, "Malformed JSON")
+RATE_LIMITED = Reply(429, "Too many submissions for this API key", headers=("Retry-After",))
 AUTH_ERRORS: tuple[Reply, ...] = (Reply(401, "Missing or invalid API key", headers=("WWW-Authenticate",)),)
 UNAVAILABLE = Reply(503, "The job store or queue is unavailable; retry later", headers=("Retry-After",))
 NOT_FOUND = Reply(404, "No such job (unknown or expired)")

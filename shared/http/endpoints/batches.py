@@ -14,7 +14,7 @@ from shared.http.links import base_url
 from shared.http.operations import ApiContext, Handler, Link, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.ratelimit import enforce_submit_limit
-from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, UNAVAILABLE, json_reply
+from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, MALFORMED_JSON, RATE_LIMITED, UNAVAILABLE, json_reply
 from shared.http.reports import MEDIA_TYPES, ReportFormat
 from shared.report.site import render_batch_html
 from shared.service import Runtime
@@ -108,13 +108,13 @@ CREATE_BATCH = Operation(
     replies=(
         Reply(202, "The batch is created; its pages are queued", BatchView, headers=("Location",), links=BATCH_LINKS),
         *BODY_ERRORS,
-        Reply(400, "Malformed JSON"),
+        MALFORMED_JSON,
         Reply(
             422,
             "Unknown fields, max_pages over BATCH_MAX_PAGES (`too_many_pages`), an unreadable sitemap "
             "(`sitemap_unreadable`), no page left (`no_pages`) or a refused sitemap/callback URL",
         ),
-        Reply(429, "Too many submissions for this API key", headers=("Retry-After",)),
+        RATE_LIMITED,
         *AUTH_ERRORS,
         UNAVAILABLE,
     ),

@@ -15,7 +15,7 @@ from shared.http.links import base_url
 from shared.http.operations import ApiContext, Link, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.ratelimit import enforce_submit_limit
-from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, UNAVAILABLE, json_reply
+from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, MALFORMED_JSON, RATE_LIMITED, UNAVAILABLE, json_reply
 from shared.http.reports import MEDIA_TYPES
 from shared.report.site import render_comparison_html
 from shared.service import Runtime
@@ -92,9 +92,9 @@ CREATE_COMPARISON = Operation(
         Reply(200, "Both sides are final", ComparisonView, headers=("Location",), links=COMPARISON_LINKS),
         Reply(202, "A side is still being analysed", ComparisonView, headers=("Location",), links=COMPARISON_LINKS),
         *BODY_ERRORS,
-        Reply(400, "Malformed JSON"),
+        MALFORMED_JSON,
         Reply(422, "Unknown fields, or a side that is neither a known job id nor an acceptable URL"),
-        Reply(429, "Too many submissions for this API key", headers=("Retry-After",)),
+        RATE_LIMITED,
         *AUTH_ERRORS,
         UNAVAILABLE,
     ),

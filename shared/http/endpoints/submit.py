@@ -13,7 +13,7 @@ from shared.http.links import base_url
 from shared.http.operations import ApiContext, Link, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.ratelimit import enforce_submit_limit
-from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, UNAVAILABLE, json_reply
+from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, RATE_LIMITED, UNAVAILABLE, json_reply
 from shared.models.api import AnalysisRequest, JobView
 
 MAX_IDEMPOTENCY_KEY_CHARS = 255
@@ -93,7 +93,7 @@ CREATE_ANALYSIS = Operation(
         *BODY_ERRORS,
         Reply(400, "Malformed JSON or Idempotency-Key"),
         Reply(422, "Unknown fields, a bad URL or a forbidden target; `error.code` says which"),
-        Reply(429, "Too many submissions for this API key", headers=("Retry-After",)),
+        RATE_LIMITED,
         *AUTH_ERRORS,
         UNAVAILABLE,
     ),

@@ -34,7 +34,7 @@ from shared.http.legacy.models import (
 from shared.http.operations import ApiContext, Link, Operation, Param, Reply
 from shared.http.problems import ApiError
 from shared.http.ratelimit import enforce_submit_limit
-from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, NOT_FOUND, UNAVAILABLE
+from shared.http.replies import AUTH_ERRORS, BODY_ERRORS, MALFORMED_JSON, NOT_FOUND, RATE_LIMITED, UNAVAILABLE
 from shared.models.api import AnalysisRequest, ErrorBody
 
 
@@ -152,10 +152,10 @@ ANALYZE_ASYNC = Operation(
                 Link("GetResult", "legacy_analyze_result", "task_id", "$response.body#/task_id"),
             ),
         ),
-        Reply(400, "Malformed JSON"),
+        MALFORMED_JSON,
         *BODY_ERRORS,
         Reply(422, "A bad URL or a forbidden target; `error.code` says which"),
-        Reply(429, "Too many submissions for this API key", headers=("Retry-After",)),
+        RATE_LIMITED,
         *AUTH_ERRORS,
         UNAVAILABLE,
     ),
